@@ -1,0 +1,1 @@
+//! ABAC: stub, being written.

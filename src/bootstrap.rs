@@ -1,0 +1,1 @@
+//! Built-in default policy: stub, being written.

@@ -1,0 +1,1 @@
+//! Built-in discovery table: stub, being written.

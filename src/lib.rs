@@ -1,0 +1,11 @@
+//! kauthz: answer Kubernetes authorization questions offline, exactly as a kube-apiserver would.
+//!
+//! The library is the product; `src/main.rs` only parses flags and maps outcomes to exit codes.
+//! See `ARCHITECTURE.md` for the map of modules and the invariants they keep.
+
+pub mod abac;
+pub mod bootstrap;
+pub mod decision;
+pub mod discovery;
+pub mod model;
+pub mod request;
