@@ -6,6 +6,7 @@
 pub mod abac;
 pub mod bootstrap;
 pub mod decision;
+pub mod diagnostics;
 pub mod discovery;
 pub mod model;
 pub mod request;
