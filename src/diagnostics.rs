@@ -214,7 +214,7 @@ mod tests {
     fn line_column_counts_from_one_in_characters() {
         assert_eq!(line_column("abc", 0), (1, 1));
         assert_eq!(line_column("a\nbc", 3), (2, 2));
-        assert_eq!(line_column("é\nxé-", 5), (2, 3));
+        assert_eq!(line_column("é\nxé-", 6), (2, 3));
     }
 
     #[test]
