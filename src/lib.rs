@@ -5,8 +5,12 @@
 
 pub mod abac;
 pub mod bootstrap;
+pub mod chain;
 pub mod decision;
 pub mod diagnostics;
 pub mod discovery;
 pub mod model;
+pub mod policy;
+pub mod rbac;
 pub mod request;
+pub mod response;

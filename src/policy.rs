@@ -1,0 +1,184 @@
+//! The policy set: every RBAC object in force, after replacement and aggregation.
+//!
+//! Objects are added in a defined order (built-ins first, then the user's input in command-line
+//! order, files in path order, documents in file order); the same kind, namespace and name
+//! added again replaces the earlier object, as `kubectl apply` of the later file would.
+//! Storage is sorted so every listing is deterministic.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::{
+    BindingKind, BindingObject, CustomResource, Origin, RoleKind, RoleObject, ServiceAccount,
+};
+use crate::rbac::aggregation::{AggregationReport, settle};
+
+/// A later object that replaced an earlier one with the same kind, namespace and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Replacement {
+    pub kind: &'static str,
+    pub namespace: String,
+    pub name: String,
+    pub replaced: Origin,
+    pub winner: Origin,
+}
+
+/// Collects objects in order; [`PolicyBuilder::build`] settles them into a [`PolicySet`].
+#[derive(Default)]
+pub struct PolicyBuilder {
+    roles: BTreeMap<(RoleKind, String, String), RoleObject>,
+    bindings: BTreeMap<(BindingKind, String, String), BindingObject>,
+    crds: BTreeMap<(String, String), CustomResource>,
+    service_accounts: BTreeMap<(String, String), ServiceAccount>,
+    replacements: Vec<Replacement>,
+}
+
+impl PolicyBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add_role(&mut self, role: RoleObject) {
+        let key = (
+            role.kind,
+            role.meta.namespace.clone(),
+            role.meta.name.clone(),
+        );
+        let winner = role.meta.origin;
+        if let Some(old) = self.roles.insert(key, role) {
+            self.note_replacement(old.kind.as_str(), &old.meta, winner);
+        }
+    }
+
+    pub fn add_binding(&mut self, binding: BindingObject) {
+        let key = (
+            binding.kind,
+            binding.meta.namespace.clone(),
+            binding.meta.name.clone(),
+        );
+        let winner = binding.meta.origin;
+        if let Some(old) = self.bindings.insert(key, binding) {
+            self.note_replacement(old.kind.as_str(), &old.meta, winner);
+        }
+    }
+
+    pub fn add_crd(&mut self, crd: CustomResource) {
+        self.crds
+            .insert((crd.group.clone(), crd.plural.clone()), crd);
+    }
+
+    pub fn add_service_account(&mut self, sa: ServiceAccount) {
+        self.service_accounts
+            .insert((sa.namespace.clone(), sa.name.clone()), sa);
+    }
+
+    fn note_replacement(
+        &mut self,
+        kind: &'static str,
+        old: &crate::model::ObjectMeta,
+        winner: Origin,
+    ) {
+        // Built-ins replaced by the user's objects are the point of the layering, not news.
+        if old.origin.is_builtin() {
+            return;
+        }
+        self.replacements.push(Replacement {
+            kind,
+            namespace: old.namespace.clone(),
+            name: old.name.clone(),
+            replaced: old.origin,
+            winner,
+        });
+    }
+
+    pub fn build(self) -> PolicySet {
+        let mut cluster_roles: BTreeMap<String, RoleObject> = BTreeMap::new();
+        let mut roles: Vec<RoleObject> = Vec::new();
+        for ((kind, _, name), role) in self.roles {
+            match kind {
+                RoleKind::ClusterRole => {
+                    cluster_roles.insert(name, role);
+                }
+                RoleKind::Role => roles.push(role),
+            }
+        }
+        let aggregation = settle(&mut cluster_roles);
+        let cluster_roles: Vec<RoleObject> = cluster_roles.into_values().collect();
+        let mut cluster_role_bindings = Vec::new();
+        let mut role_bindings = Vec::new();
+        for ((kind, _, _), b) in self.bindings {
+            match kind {
+                BindingKind::ClusterRoleBinding => cluster_role_bindings.push(b),
+                BindingKind::RoleBinding => role_bindings.push(b),
+            }
+        }
+        let cluster_role_index = cluster_roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.meta.name.clone(), i as u32))
+            .collect();
+        let role_index = roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.meta.namespace.clone(), r.meta.name.clone()), i as u32))
+            .collect();
+        PolicySet {
+            cluster_roles,
+            roles,
+            cluster_role_bindings,
+            role_bindings,
+            crds: self.crds.into_values().collect(),
+            service_accounts: self.service_accounts.into_values().collect(),
+            replacements: self.replacements,
+            aggregation,
+            cluster_role_index,
+            role_index,
+        }
+    }
+}
+
+/// Every object in force, sorted: ClusterRoles by name, Roles by namespace then name,
+/// ClusterRoleBindings by name, RoleBindings by namespace then name.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    pub cluster_roles: Vec<RoleObject>,
+    pub roles: Vec<RoleObject>,
+    pub cluster_role_bindings: Vec<BindingObject>,
+    pub role_bindings: Vec<BindingObject>,
+    pub crds: Vec<CustomResource>,
+    pub service_accounts: Vec<ServiceAccount>,
+    pub replacements: Vec<Replacement>,
+    pub aggregation: AggregationReport,
+    cluster_role_index: HashMap<String, u32>,
+    role_index: HashMap<(String, String), u32>,
+}
+
+impl PolicySet {
+    pub fn cluster_role(&self, name: &str) -> Option<&RoleObject> {
+        self.cluster_role_index
+            .get(name)
+            .map(|&i| &self.cluster_roles[i as usize])
+    }
+
+    pub fn role(&self, namespace: &str, name: &str) -> Option<&RoleObject> {
+        self.role_index
+            .get(&(namespace.to_string(), name.to_string()))
+            .map(|&i| &self.roles[i as usize])
+    }
+
+    pub fn cluster_role_position(&self, name: &str) -> Option<u32> {
+        self.cluster_role_index.get(name).copied()
+    }
+
+    pub fn role_position(&self, namespace: &str, name: &str) -> Option<u32> {
+        self.role_index
+            .get(&(namespace.to_string(), name.to_string()))
+            .copied()
+    }
+
+    pub fn object_count(&self) -> usize {
+        self.cluster_roles.len()
+            + self.roles.len()
+            + self.cluster_role_bindings.len()
+            + self.role_bindings.len()
+    }
+}

@@ -1,0 +1,367 @@
+//! What the server and kubectl print for a decision: the Forbidden message, the 403 Status
+//! body byte for byte, and `kubectl auth can-i`'s output.
+//!
+//! Upstream: apiserver `endpoints/handlers/responsewriters/errors.go` (message, HTML
+//! sanitising), apimachinery `api/errors` (`NewForbidden`), kubectl `cmd/auth/cani.go`.
+
+use serde::Serialize;
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+use crate::decision::{Decision, Verdict};
+use crate::request::Attributes;
+
+/// Go's `strconv.Quote` (`%q`): printable runes as they are, the rest escaped.
+pub fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            c if go_is_print(c) => out.push(c),
+            c if (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push_str(&format!("\\U{:08x}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `unicode.IsPrint`: letters, marks, numbers, punctuation, symbols and the ASCII space.
+fn go_is_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_ascii() {
+        return c.is_ascii_graphic();
+    }
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter
+            | GeneralCategoryGroup::Mark
+            | GeneralCategoryGroup::Number
+            | GeneralCategoryGroup::Punctuation
+            | GeneralCategoryGroup::Symbol
+    )
+}
+
+/// The apiserver's sanitiser: the base message must not look like HTML.
+fn sanitize_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// `User "u" cannot <verb> ...`: the base of the Forbidden message, before sanitising.
+pub fn forbidden_base(a: &Attributes) -> String {
+    if !a.resource_request {
+        return format!(
+            "User {} cannot {} path {}",
+            go_quote(&a.user),
+            a.verb,
+            go_quote(&a.path)
+        );
+    }
+    let resource = a.combined_resource();
+    if a.namespace.is_empty() {
+        format!(
+            "User {} cannot {} resource {} in API group {} at the cluster scope",
+            go_quote(&a.user),
+            a.verb,
+            go_quote(&resource),
+            go_quote(&a.api_group)
+        )
+    } else {
+        format!(
+            "User {} cannot {} resource {} in API group {} in the namespace {}",
+            go_quote(&a.user),
+            a.verb,
+            go_quote(&resource),
+            go_quote(&a.api_group),
+            go_quote(&a.namespace)
+        )
+    }
+}
+
+/// `schema.GroupResource.String()`.
+pub fn group_resource(group: &str, resource: &str) -> String {
+    if group.is_empty() {
+        resource.to_string()
+    } else {
+        format!("{resource}.{group}")
+    }
+}
+
+/// The `message` of the 403 Status for a request the chain did not allow with `reason`.
+pub fn forbidden_message(a: &Attributes, reason: &str) -> String {
+    let mut err = sanitize_html(&forbidden_base(a));
+    if !reason.is_empty() {
+        err.push_str(": ");
+        err.push_str(reason);
+    }
+    if a.api_group.is_empty() && a.resource.is_empty() {
+        format!("forbidden: {err}")
+    } else if a.name.is_empty() {
+        format!(
+            "{} is forbidden: {err}",
+            group_resource(&a.api_group, &a.resource)
+        )
+    } else {
+        format!(
+            "{} {} is forbidden: {err}",
+            group_resource(&a.api_group, &a.resource),
+            go_quote(&a.name)
+        )
+    }
+}
+
+/// `metav1.StatusDetails` as the 403 carries it; empty fields are left out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StatusDetails {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub group: String,
+    /// The plural resource, not a Kind, as `NewForbidden` fills it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub kind: String,
+}
+
+/// The `metav1.Status` of a 403, fields in the order the server writes them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Status {
+    pub kind: &'static str,
+    pub api_version: &'static str,
+    pub metadata: serde_json::Map<String, serde_json::Value>,
+    pub status: &'static str,
+    pub message: String,
+    pub reason: &'static str,
+    pub details: StatusDetails,
+    pub code: u16,
+}
+
+impl Status {
+    pub fn forbidden(a: &Attributes, reason: &str) -> Status {
+        Status {
+            kind: "Status",
+            api_version: "v1",
+            metadata: serde_json::Map::new(),
+            status: "Failure",
+            message: forbidden_message(a, reason),
+            reason: "Forbidden",
+            details: StatusDetails {
+                name: a.name.clone(),
+                group: a.api_group.clone(),
+                kind: a.resource.clone(),
+            },
+            code: 403,
+        }
+    }
+
+    /// The exact response body: compact JSON as Go's encoder writes it, newline-terminated.
+    pub fn body(&self) -> String {
+        let mut out = String::with_capacity(256 + self.message.len());
+        out.push_str("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
+        go_json_string(&mut out, &self.message);
+        out.push_str(",\"reason\":\"Forbidden\",\"details\":{");
+        let mut first = true;
+        for (key, value) in [
+            ("name", &self.details.name),
+            ("group", &self.details.group),
+            ("kind", &self.details.kind),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push('"');
+            out.push_str(key);
+            out.push_str("\":");
+            go_json_string(&mut out, value);
+        }
+        out.push_str(&format!("}},\"code\":{}}}\n", self.code));
+        out
+    }
+}
+
+/// A JSON string as Go's `encoding/json` writes it with HTML escaping on: `<`, `>`, `&`,
+/// U+2028 and U+2029 as `\u` escapes, other controls as short or `\u00XX` escapes.
+pub fn go_json_string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '<' | '>' | '&' | '\u{0}'..='\u{1f}' => {
+                let b = c as u32;
+                out.push_str("\\u00");
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            }
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `kubectl auth can-i`'s standard output for a verdict.
+pub fn kubectl_can_i(verdict: &Verdict) -> String {
+    if verdict.is_allowed() {
+        return "yes\n".to_string();
+    }
+    let mut out = String::from("no");
+    if !verdict.reason.is_empty() {
+        out.push_str(" - ");
+        out.push_str(&verdict.reason);
+    }
+    if !verdict.error.is_empty() {
+        out.push_str(" - ");
+        out.push_str(&verdict.error);
+    }
+    out.push('\n');
+    out
+}
+
+/// Every observable consequence of one decision, with the fields (and order) of the
+/// conformance corpus's `expected.jsonl`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    pub decision: Decision,
+    pub allowed: bool,
+    pub reason: String,
+    pub kubectl_can_i: String,
+    pub kubectl_can_i_exit: i32,
+    pub forbidden_message: String,
+    pub kubectl_error: String,
+    pub http_code: u16,
+    pub status: Option<Status>,
+    pub status_body: String,
+}
+
+impl Outcome {
+    pub fn new(a: &Attributes, verdict: &Verdict) -> Outcome {
+        let allowed = verdict.is_allowed();
+        let status = (!allowed).then(|| Status::forbidden(a, &verdict.reason));
+        let forbidden_message = status
+            .as_ref()
+            .map(|s| s.message.clone())
+            .unwrap_or_default();
+        Outcome {
+            decision: verdict.decision,
+            allowed,
+            reason: verdict.reason.clone(),
+            kubectl_can_i: kubectl_can_i(verdict),
+            kubectl_can_i_exit: if allowed { 0 } else { 1 },
+            kubectl_error: if allowed {
+                String::new()
+            } else {
+                format!("Error from server (Forbidden): {forbidden_message}")
+            },
+            forbidden_message,
+            http_code: if allowed { 200 } else { 403 },
+            status_body: status.as_ref().map(Status::body).unwrap_or_default(),
+            status,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_quote_escapes_like_strconv() {
+        assert_eq!(go_quote("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(go_quote("tab\there\n"), r#""tab\there\n""#);
+        assert_eq!(go_quote("\u{1}\u{7f}"), r#""\x01\x7f""#);
+        assert_eq!(go_quote("héllo 世界"), "\"héllo 世界\"");
+        assert_eq!(go_quote("nb\u{a0}sp"), r#""nb\u00a0sp""#);
+        assert_eq!(go_quote("zw\u{200b}"), r#""zw\u200b""#);
+        assert_eq!(go_quote("\u{e0001}"), r#""\U000e0001""#);
+    }
+
+    #[test]
+    fn go_json_escapes_html_and_line_separators() {
+        let mut s = String::new();
+        go_json_string(&mut s, "<a&b>\u{2028}\u{1}\u{7f}é");
+        assert_eq!(s, "\"\\u003ca\\u0026b\\u003e\\u2028\\u0001\u{7f}é\"");
+    }
+
+    fn pods(ns: &str, name: &str) -> Attributes {
+        Attributes {
+            user: "jane".into(),
+            verb: "list".into(),
+            resource_request: true,
+            resource: "pods".into(),
+            namespace: ns.into(),
+            name: name.into(),
+            ..Attributes::default()
+        }
+    }
+
+    #[test]
+    fn forbidden_message_shapes() {
+        assert_eq!(
+            forbidden_message(&pods("dev", ""), ""),
+            r#"pods is forbidden: User "jane" cannot list resource "pods" in API group "" in the namespace "dev""#
+        );
+        let mut a = pods("", "web");
+        a.api_group = "apps".into();
+        a.resource = "deployments".into();
+        a.subresource = "scale".into();
+        assert_eq!(
+            forbidden_message(&a, "RBAC: x"),
+            r#"deployments.apps "web" is forbidden: User "jane" cannot list resource "deployments/scale" in API group "apps" at the cluster scope: RBAC: x"#
+        );
+        let url = Attributes {
+            user: "system:anonymous".into(),
+            verb: "get".into(),
+            path: "/".into(),
+            ..Attributes::default()
+        };
+        assert_eq!(
+            Status::forbidden(&url, "").body(),
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"forbidden: User \\\"system:anonymous\\\" cannot get path \\\"/\\\"\",\"reason\":\"Forbidden\",\"details\":{},\"code\":403}\n"
+        );
+    }
+
+    #[test]
+    fn html_escaping_covers_only_the_base_message() {
+        let mut a = pods("dev", "x<y");
+        a.user = "a<b>&c".into();
+        assert_eq!(
+            forbidden_message(&a, "<r>"),
+            r#"pods "x<y" is forbidden: User "a&lt;b&gt;&amp;c" cannot list resource "pods" in API group "" in the namespace "dev": <r>"#
+        );
+    }
+
+    #[test]
+    fn kubectl_output() {
+        assert_eq!(
+            kubectl_can_i(&Verdict::allow("RBAC: allowed by x")),
+            "yes\n"
+        );
+        assert_eq!(kubectl_can_i(&Verdict::no_opinion("")), "no\n");
+        assert_eq!(kubectl_can_i(&Verdict::no_opinion("a\nb")), "no - a\nb\n");
+    }
+}
