@@ -1,4 +1,311 @@
 //! Loading policy input: files, directories and stdin into model objects plus problems.
 //! The only part of the library that touches the filesystem.
+//!
+//! Order is part of the contract: inputs in the order given, a directory's files in path
+//! order, documents in file order. Later objects replace earlier ones of the same kind and
+//! name, so the result never depends on how rayon scheduled the parsing.
 
+pub mod convert;
 pub mod yaml;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::GlobSet;
+use rayon::prelude::*;
+
+use crate::diagnostics::{Problem, Severity};
+use crate::model::SourceId;
+use crate::policy::PolicyBuilder;
+pub use convert::Object;
+
+/// Where input comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    pub fn from_arg(arg: &str) -> Input {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// One file that was read.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// As the user named it (or as found under a directory they named); `<stdin>` for stdin.
+    pub path: String,
+    /// The text, kept only when asked for (lint and explain point into it).
+    pub text: Option<Arc<str>>,
+}
+
+/// Everything loaded, in input order, and every problem found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sources: Vec<Source>,
+    pub objects: Vec<Object>,
+    /// Sorted by file and position.
+    pub problems: Vec<Problem>,
+    /// Kinds that are not RBAC, CRDs or ServiceAccounts, with counts.
+    pub skipped: BTreeMap<String, usize>,
+    pub documents: usize,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Adds every object to `builder`, in order.
+    pub fn add_to(&self, builder: &mut PolicyBuilder) {
+        for o in &self.objects {
+            match o {
+                Object::Role(r) => builder.add_role(r.clone()),
+                Object::Binding(b) => builder.add_binding(b.clone()),
+                Object::Crd(c) => builder.add_crd(c.clone()),
+                Object::ServiceAccount(s) => builder.add_service_account(s.clone()),
+            }
+        }
+    }
+
+    /// Moves every object into `builder`.
+    pub fn into_builder(self, builder: &mut PolicyBuilder) -> (Vec<Source>, Vec<Problem>) {
+        for o in self.objects {
+            match o {
+                Object::Role(r) => builder.add_role(r),
+                Object::Binding(b) => builder.add_binding(b),
+                Object::Crd(c) => builder.add_crd(c),
+                Object::ServiceAccount(s) => builder.add_service_account(s),
+            }
+        }
+        (self.sources, self.problems)
+    }
+}
+
+/// Options for [`load`].
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// Paths (relative to what the user gave) matching this are not read.
+    pub exclude: Option<GlobSet>,
+    /// Keep each file's text in [`Source::text`].
+    pub keep_text: bool,
+}
+
+/// Extensions kubectl reads from directories.
+const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
+
+/// Reads every input. Problems never stop the load; unreadable paths become problems too.
+pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
+    let mut problems = Vec::new();
+    let mut files: Vec<(String, Option<PathBuf>)> = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Stdin => files.push(("<stdin>".into(), None)),
+            Input::Path(p) => collect(p, options, &mut files, &mut problems),
+        }
+    }
+    let read: Vec<Result<(String, Arc<str>), Problem>> = files
+        .into_par_iter()
+        .map(|(name, path)| read_text(&name, path.as_deref()).map(|t| (name, t)))
+        .collect();
+    let mut texts = Vec::new();
+    for r in read {
+        match r {
+            Ok(t) => texts.push(t),
+            Err(p) => problems.push(p),
+        }
+    }
+    let mut loaded = load_texts(texts, options.keep_text);
+    loaded.problems.extend(problems);
+    sort_problems(&mut loaded.problems);
+    loaded
+}
+
+/// Loads already-read texts (name, text) as if they were files, in order.
+pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
+    // Parse every document of every file in one parallel pass: one huge file must not
+    // serialise the load.
+    let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
+    let mut line_starts: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
+    for (i, (_, text)) in texts.iter().enumerate() {
+        line_starts.push(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(p, _)| p as u32 + 1))
+                .collect(),
+        );
+        for (s, e) in yaml::split_documents(text) {
+            jobs.push((i, s, e));
+        }
+    }
+    let documents = jobs.len();
+    let results: Vec<DocResult> = jobs
+        .into_par_iter()
+        .map(|(i, s, e)| {
+            let (name, text) = &texts[i];
+            let mut ctx = convert::Ctx {
+                source: i as SourceId,
+                path: name,
+                text,
+                line_starts: &line_starts[i],
+                problems: Vec::new(),
+                objects: Vec::new(),
+                skipped: BTreeMap::new(),
+            };
+            match yaml::parse_document(&text[s..e], s) {
+                Ok(node) => convert::convert(&mut ctx, &node),
+                Err(err) => ctx.problems.push(
+                    Problem::error("kauthz::load::yaml", err.message)
+                        .with_help("fix the YAML syntax; the other documents of the file still load")
+                        .at(name, text, err.offset, 1),
+                ),
+            }
+            DocResult {
+                objects: ctx.objects,
+                problems: ctx.problems,
+                skipped: ctx.skipped,
+            }
+        })
+        .collect();
+    let mut loaded = Loaded {
+        documents,
+        ..Loaded::default()
+    };
+    for r in results {
+        loaded.objects.extend(r.objects);
+        loaded.problems.extend(r.problems);
+        for (k, n) in r.skipped {
+            *loaded.skipped.entry(k).or_default() += n;
+        }
+    }
+    loaded.sources = texts
+        .into_iter()
+        .map(|(path, text)| Source {
+            path,
+            text: keep_text.then_some(text),
+        })
+        .collect();
+    sort_problems(&mut loaded.problems);
+    loaded
+}
+
+struct DocResult {
+    objects: Vec<Object>,
+    problems: Vec<Problem>,
+    skipped: BTreeMap<String, usize>,
+}
+
+fn sort_problems(problems: &mut [Problem]) {
+    problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+fn collect(
+    path: &Path,
+    options: &LoadOptions,
+    files: &mut Vec<(String, Option<PathBuf>)>,
+    problems: &mut Vec<Problem>,
+) {
+    let display = path.display().to_string();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            problems.push(
+                Problem::error("kauthz::load::unreadable", format!("cannot read `{display}`: {}", io_reason(&e)))
+                    .with_help("check the path given with `-f`")
+                    .in_file(&display),
+            );
+            return;
+        }
+    };
+    if meta.is_file() {
+        // A file named explicitly is read whatever its extension, as kubectl does.
+        if !is_excluded(path, options) {
+            files.push((display, Some(path.to_path_buf())));
+        }
+        return;
+    }
+    let mut found = Vec::new();
+    walk(path, options, &mut found, problems);
+    found.sort();
+    files.extend(found.into_iter().map(|p| (p.display().to_string(), Some(p))));
+}
+
+fn walk(dir: &Path, options: &LoadOptions, found: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            let d = dir.display().to_string();
+            problems.push(
+                Problem::error("kauthz::load::unreadable", format!("cannot read directory `{d}`: {}", io_reason(&e)))
+                    .in_file(&d),
+            );
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if is_excluded(&path, options) {
+            continue;
+        }
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        let is_dir = kind.is_dir() || (kind.is_symlink() && path.is_dir());
+        if is_dir {
+            walk(&path, options, found, problems);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e))
+        {
+            found.push(path);
+        }
+    }
+}
+
+fn is_excluded(path: &Path, options: &LoadOptions) -> bool {
+    options.exclude.as_ref().is_some_and(|g| {
+        g.is_match(path) || path.file_name().is_some_and(|n| g.is_match(n))
+    })
+}
+
+fn read_text(name: &str, path: Option<&Path>) -> Result<Arc<str>, Problem> {
+    let mut bytes = Vec::new();
+    let result = match path {
+        Some(p) => std::fs::read(p).map(|b| bytes = b),
+        None => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+    };
+    if let Err(e) = result {
+        return Err(Problem::error(
+            "kauthz::load::unreadable",
+            format!("cannot read `{name}`: {}", io_reason(&e)),
+        )
+        .in_file(name));
+    }
+    // A UTF-8 byte-order mark is allowed, as kubectl allows it.
+    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok(Arc::from(s)),
+        Err(e) => Err(Problem::error(
+            "kauthz::load::encoding",
+            format!("`{name}` is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+        )
+        .with_help("save the file as UTF-8")
+        .in_file(name)),
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string().to_lowercase(),
+    }
+}

@@ -1,0 +1,541 @@
+//! Turning a YAML tree into model objects, with a problem for every malformed part.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::diagnostics::Problem;
+use crate::loader::yaml::{Node, Value};
+use crate::model::{
+    AggregationRule, BindingKind, BindingObject, CustomResource, LabelSelector,
+    LabelSelectorRequirement, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
+    ServiceAccount, SourceId, Subject,
+};
+
+pub const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
+
+/// An object read from the input.
+#[derive(Clone, Debug)]
+pub enum Object {
+    Role(RoleObject),
+    Binding(BindingObject),
+    Crd(CustomResource),
+    ServiceAccount(ServiceAccount),
+}
+
+/// Conversion context for one file.
+pub struct Ctx<'a> {
+    pub source: SourceId,
+    pub path: &'a str,
+    pub text: &'a Arc<str>,
+    pub line_starts: &'a [u32],
+    pub problems: Vec<Problem>,
+    pub objects: Vec<Object>,
+    /// Kinds skipped, with counts.
+    pub skipped: BTreeMap<String, usize>,
+}
+
+impl<'a> Ctx<'a> {
+    fn origin(&self, node: &Node) -> Origin {
+        let line = self
+            .line_starts
+            .partition_point(|&s| s <= node.offset)
+            .max(1);
+        let line_start = self.line_starts[line - 1] as usize;
+        let offset = node.offset as usize;
+        let column = self
+            .text
+            .get(line_start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        Origin {
+            source: self.source,
+            offset: node.offset,
+            len: node.len,
+            line: line as u32,
+            column: column as u32,
+        }
+    }
+
+    fn problem(&mut self, node: &Node, code: &'static str, message: String, help: &str) {
+        let p = Problem::error(code, message)
+            .with_help(help)
+            .at(self.path, self.text, node.offset as usize, node.len as usize);
+        self.problems.push(p);
+    }
+
+    fn warn(&mut self, node: &Node, code: &'static str, message: String, help: &str) {
+        let mut p = Problem::warning(code, message)
+            .with_help(help)
+            .at(self.path, self.text, node.offset as usize, node.len as usize);
+        p.severity = crate::diagnostics::Severity::Warning;
+        self.problems.push(p);
+    }
+
+    /// A required string field; a problem (and `None`) when missing, empty or mistyped.
+    fn required_str(&mut self, parent: &Node, key: &str, what: &str) -> Option<String> {
+        match parent.get(key) {
+            None => {
+                self.problem(
+                    parent,
+                    "kauthz::load::missing-field",
+                    format!("{what} has no `{key}`"),
+                    &format!("add `{key}:`; the API server rejects the object without it"),
+                );
+                None
+            }
+            Some(n) => match &n.value {
+                Value::Str(s) if !s.is_empty() => Some(s.clone()),
+                Value::Str(_) | Value::Null => {
+                    self.problem(
+                        n,
+                        "kauthz::load::missing-field",
+                        format!("{what} has an empty `{key}`"),
+                        &format!("give `{key}` a value"),
+                    );
+                    None
+                }
+                other => {
+                    self.type_problem(n, key, "a string", other.describe());
+                    None
+                }
+            },
+        }
+    }
+
+    /// An optional string field ("" when absent or null).
+    fn opt_str(&mut self, parent: &Node, key: &str) -> Option<String> {
+        match parent.get(key) {
+            None => Some(String::new()),
+            Some(n) => match &n.value {
+                Value::Str(s) => Some(s.clone()),
+                Value::Null => Some(String::new()),
+                other => {
+                    self.type_problem(n, key, "a string", other.describe());
+                    None
+                }
+            },
+        }
+    }
+
+    fn type_problem(&mut self, n: &Node, key: &str, expected: &str, found: &str) {
+        let help = if expected == "a string" && matches!(found, "a boolean" | "a number") {
+            format!("quote the value (`{key}: \"...\"`): YAML reads it as {found}, and kubectl rejects it")
+        } else if expected == "a list of strings" && found == "a string" {
+            format!("write a list: `{key}: [\"...\"]`")
+        } else {
+            format!("`{key}` must be {expected}")
+        };
+        self.problem(
+            n,
+            "kauthz::load::wrong-type",
+            format!("`{key}` is {found}, expected {expected}"),
+            &help,
+        );
+    }
+
+    /// A list of strings (absent or null is empty). `None` after a problem.
+    fn str_list(&mut self, parent: &Node, key: &str) -> Option<Vec<String>> {
+        let Some(n) = parent.get(key) else {
+            return Some(Vec::new());
+        };
+        match &n.value {
+            Value::Null => Some(Vec::new()),
+            Value::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match &item.value {
+                        Value::Str(s) => out.push(s.clone()),
+                        other => {
+                            self.type_problem(item, key, "a list of strings", &format!("a list holding {}", other.describe()));
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
+            other => {
+                self.type_problem(n, key, "a list of strings", other.describe());
+                None
+            }
+        }
+    }
+
+    fn str_map(&mut self, parent: &Node, key: &str) -> Option<BTreeMap<String, String>> {
+        let Some(n) = parent.get(key) else {
+            return Some(BTreeMap::new());
+        };
+        match &n.value {
+            Value::Null => Some(BTreeMap::new()),
+            Value::Map(entries) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in entries {
+                    match (&k.value, &v.value) {
+                        (Value::Str(k), Value::Str(v)) => {
+                            out.insert(k.clone(), v.clone());
+                        }
+                        (Value::Str(_), other) => {
+                            self.type_problem(v, key, "a mapping of strings to strings", &format!("a mapping holding {}", other.describe()));
+                            return None;
+                        }
+                        (other, _) => {
+                            self.type_problem(k, key, "a mapping with string keys", other.describe());
+                            return None;
+                        }
+                    }
+                }
+                Some(out)
+            }
+            other => {
+                self.type_problem(n, key, "a mapping", other.describe());
+                None
+            }
+        }
+    }
+
+    fn seq<'n>(&mut self, parent: &'n Node, key: &str) -> Option<&'n [Node]> {
+        match parent.get(key) {
+            None => Some(&[]),
+            Some(n) => match &n.value {
+                Value::Null => Some(&[]),
+                Value::Seq(items) => Some(items),
+                other => {
+                    self.type_problem(n, key, "a list", other.describe());
+                    None
+                }
+            },
+        }
+    }
+
+    fn is_map(&mut self, n: &Node, what: &str) -> bool {
+        if matches!(n.value, Value::Map(_)) {
+            return true;
+        }
+        self.problem(
+            n,
+            "kauthz::load::not-an-object",
+            format!("{what} is {}, expected a mapping", n.value.describe()),
+            "each YAML document (and each item of a List) must be one Kubernetes object",
+        );
+        false
+    }
+}
+
+/// Converts one document (or list item) into objects.
+pub fn convert(ctx: &mut Ctx<'_>, node: &Node) {
+    if node.is_null() {
+        return;
+    }
+    if !ctx.is_map(node, "the document") {
+        return;
+    }
+    let Some(kind) = ctx.required_str(node, "kind", "the object") else {
+        return;
+    };
+    let Some(api_version) = ctx.required_str(node, "apiVersion", &format!("the {kind}")) else {
+        return;
+    };
+    match kind.as_str() {
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
+            if api_version != RBAC_V1 {
+                let help = if api_version.starts_with("rbac.authorization.k8s.io/") {
+                    format!("`{api_version}` is no longer served (removed in Kubernetes 1.22); use `apiVersion: {RBAC_V1}`")
+                } else {
+                    format!("RBAC objects use `apiVersion: {RBAC_V1}`")
+                };
+                let at = node.get("apiVersion").unwrap_or(node);
+                ctx.problem(
+                    at,
+                    "kauthz::load::unknown-api-version",
+                    format!("`{api_version}` is not an API version of {kind}"),
+                    &help,
+                );
+                return;
+            }
+            match kind.as_str() {
+                "Role" => role(ctx, node, RoleKind::Role),
+                "ClusterRole" => role(ctx, node, RoleKind::ClusterRole),
+                "RoleBinding" => binding(ctx, node, BindingKind::RoleBinding),
+                _ => binding(ctx, node, BindingKind::ClusterRoleBinding),
+            }
+        }
+        "CustomResourceDefinition" if api_version.starts_with("apiextensions.k8s.io/") => {
+            crd(ctx, node)
+        }
+        "ServiceAccount" if api_version == "v1" => {
+            if let Some(meta) = metadata(ctx, node, true) {
+                ctx.objects.push(Object::ServiceAccount(ServiceAccount {
+                    namespace: meta.namespace,
+                    name: meta.name,
+                    origin: meta.origin,
+                }));
+            }
+        }
+        k if k == "List" || (k.ends_with("List") && node.get("items").is_some()) => {
+            if let Some(items) = ctx.seq(node, "items") {
+                for item in items {
+                    convert(ctx, item);
+                }
+            }
+        }
+        _ => *ctx.skipped.entry(kind).or_default() += 1,
+    }
+}
+
+fn metadata(ctx: &mut Ctx<'_>, node: &Node, namespaced: bool) -> Option<ObjectMeta> {
+    let origin = ctx.origin(node);
+    let Some(meta) = node.get("metadata") else {
+        ctx.problem(
+            node,
+            "kauthz::load::missing-field",
+            "the object has no `metadata`".into(),
+            "add `metadata:` with a `name:`",
+        );
+        return None;
+    };
+    if !ctx.is_map(meta, "`metadata`") {
+        return None;
+    }
+    let name = ctx.required_str(meta, "name", "`metadata`")?;
+    let mut namespace = ctx.opt_str(meta, "namespace")?;
+    if namespaced && namespace.is_empty() {
+        // As `kubectl apply` in a context without a namespace does.
+        namespace = "default".into();
+    } else if !namespaced && !namespace.is_empty() {
+        let at = meta.get("namespace").unwrap_or(meta);
+        ctx.warn(
+            at,
+            "kauthz::load::namespace-on-cluster-object",
+            format!("`metadata.namespace` is ignored on a cluster-scoped object (`{namespace}`)"),
+            "remove the namespace; the API server drops it",
+        );
+        namespace.clear();
+    }
+    let labels = ctx.str_map(meta, "labels")?;
+    let annotations = ctx.str_map(meta, "annotations")?;
+    Some(ObjectMeta {
+        name,
+        namespace,
+        labels,
+        annotations,
+        origin,
+    })
+}
+
+fn role(ctx: &mut Ctx<'_>, node: &Node, kind: RoleKind) {
+    let Some(meta) = metadata(ctx, node, kind == RoleKind::Role) else {
+        return;
+    };
+    let Some(items) = ctx.seq(node, "rules") else {
+        return;
+    };
+    let mut rules = Vec::with_capacity(items.len());
+    let mut rule_origins = Vec::with_capacity(items.len());
+    for item in items {
+        if !ctx.is_map(item, "a rule") {
+            return;
+        }
+        let rule = (|| {
+            Some(PolicyRule {
+                verbs: ctx.str_list(item, "verbs")?,
+                api_groups: ctx.str_list(item, "apiGroups")?,
+                resources: ctx.str_list(item, "resources")?,
+                resource_names: ctx.str_list(item, "resourceNames")?,
+                non_resource_urls: ctx.str_list(item, "nonResourceURLs")?,
+            })
+        })();
+        let Some(rule) = rule else {
+            return;
+        };
+        rules.push(rule);
+        rule_origins.push(ctx.origin(item));
+    }
+    let aggregation_rule = match node.get("aggregationRule") {
+        Some(agg) if kind == RoleKind::ClusterRole && !agg.is_null() => {
+            match aggregation(ctx, agg) {
+                Some(a) => Some(a),
+                None => return,
+            }
+        }
+        _ => None,
+    };
+    ctx.objects.push(Object::Role(RoleObject {
+        kind,
+        meta,
+        rules,
+        rule_origins,
+        aggregation_rule,
+    }));
+}
+
+fn aggregation(ctx: &mut Ctx<'_>, agg: &Node) -> Option<AggregationRule> {
+    if !ctx.is_map(agg, "`aggregationRule`") {
+        return None;
+    }
+    let mut selectors = Vec::new();
+    for sel in ctx.seq(agg, "clusterRoleSelectors")? {
+        if !ctx.is_map(sel, "a cluster role selector") {
+            return None;
+        }
+        let match_labels = ctx.str_map(sel, "matchLabels")?;
+        let mut match_expressions = Vec::new();
+        for e in ctx.seq(sel, "matchExpressions")? {
+            if !ctx.is_map(e, "a match expression") {
+                return None;
+            }
+            match_expressions.push(LabelSelectorRequirement {
+                key: ctx.required_str(e, "key", "a match expression")?,
+                operator: ctx.required_str(e, "operator", "a match expression")?,
+                values: ctx.str_list(e, "values")?,
+            });
+        }
+        selectors.push(LabelSelector {
+            match_labels,
+            match_expressions,
+        });
+    }
+    Some(AggregationRule {
+        cluster_role_selectors: selectors,
+    })
+}
+
+fn binding(ctx: &mut Ctx<'_>, node: &Node, kind: BindingKind) {
+    let Some(meta) = metadata(ctx, node, kind == BindingKind::RoleBinding) else {
+        return;
+    };
+    let what = format!("{kind} `{}`", meta.name);
+    let Some(rr) = node.get("roleRef") else {
+        ctx.problem(
+            node,
+            "kauthz::load::missing-field",
+            format!("{what} has no `roleRef`"),
+            "add `roleRef:` with `apiGroup: rbac.authorization.k8s.io`, `kind:` and `name:`",
+        );
+        return;
+    };
+    if !ctx.is_map(rr, "`roleRef`") {
+        return;
+    }
+    let role_ref = (|| {
+        Some(RoleRef {
+            api_group: ctx.opt_str(rr, "apiGroup")?,
+            kind: ctx.required_str(rr, "kind", "`roleRef`")?,
+            name: ctx.required_str(rr, "name", "`roleRef`")?,
+        })
+    })();
+    let Some(role_ref) = role_ref else {
+        return;
+    };
+    let role_ref_origin = ctx.origin(rr);
+    let Some(items) = ctx.seq(node, "subjects") else {
+        return;
+    };
+    let mut subjects = Vec::with_capacity(items.len());
+    let mut subject_origins = Vec::with_capacity(items.len());
+    for item in items {
+        if !ctx.is_map(item, "a subject") {
+            return;
+        }
+        let s = (|| {
+            Some(Subject {
+                kind: ctx.required_str(item, "kind", "a subject")?,
+                api_group: ctx.opt_str(item, "apiGroup")?,
+                name: ctx.required_str(item, "name", "a subject")?,
+                namespace: ctx.opt_str(item, "namespace")?,
+            })
+        })();
+        let Some(s) = s else {
+            return;
+        };
+        subjects.push(s);
+        subject_origins.push(ctx.origin(item));
+    }
+    ctx.objects.push(Object::Binding(BindingObject {
+        kind,
+        meta,
+        subjects,
+        role_ref,
+        subject_origins,
+        role_ref_origin,
+    }));
+}
+
+fn crd(ctx: &mut Ctx<'_>, node: &Node) {
+    let Some(meta) = metadata(ctx, node, false) else {
+        return;
+    };
+    let Some(spec) = node.get("spec") else {
+        ctx.problem(
+            node,
+            "kauthz::load::missing-field",
+            format!("CustomResourceDefinition `{}` has no `spec`", meta.name),
+            "add `spec:` with `group`, `names` and `scope`",
+        );
+        return;
+    };
+    let Some(names) = spec.get("names") else {
+        ctx.problem(
+            spec,
+            "kauthz::load::missing-field",
+            format!("CustomResourceDefinition `{}` has no `spec.names`", meta.name),
+            "add `names:` with `plural` and `kind`",
+        );
+        return;
+    };
+    let parsed = (|| {
+        let group = ctx.required_str(spec, "group", "`spec`")?;
+        let plural = ctx.required_str(names, "plural", "`spec.names`")?;
+        let kind = ctx.required_str(names, "kind", "`spec.names`")?;
+        let mut singular = ctx.opt_str(names, "singular")?;
+        if singular.is_empty() {
+            singular = kind.to_lowercase();
+        }
+        let short_names = ctx.str_list(names, "shortNames")?;
+        let categories = ctx.str_list(names, "categories")?;
+        let scope = ctx.opt_str(spec, "scope")?;
+        let mut versions = Vec::new();
+        let mut subresources: Vec<String> = Vec::new();
+        for v in ctx.seq(spec, "versions")? {
+            if let Some(name) = v.get("name").and_then(Node::as_str) {
+                let storage = matches!(v.get("storage").map(|n| &n.value), Some(Value::Bool(true)));
+                if storage {
+                    versions.insert(0, name.to_string());
+                } else {
+                    versions.push(name.to_string());
+                }
+            }
+            for sub in ["status", "scale"] {
+                if v.get("subresources").and_then(|s| s.get(sub)).is_some()
+                    && !subresources.iter().any(|s| s == sub)
+                {
+                    subresources.push(sub.to_string());
+                }
+            }
+        }
+        if let Some(v) = spec.get("version").and_then(Node::as_str)
+            && !versions.iter().any(|x| x == v)
+        {
+            versions.push(v.to_string());
+        }
+        for sub in ["status", "scale"] {
+            if spec.get("subresources").and_then(|s| s.get(sub)).is_some()
+                && !subresources.iter().any(|s| s == sub)
+            {
+                subresources.push(sub.to_string());
+            }
+        }
+        Some(CustomResource {
+            group,
+            versions,
+            plural,
+            singular,
+            kind,
+            short_names,
+            categories,
+            namespaced: scope != "Cluster",
+            subresources,
+            origin: meta.origin,
+        })
+    })();
+    if let Some(c) = parsed {
+        ctx.objects.push(Object::Crd(c));
+    }
+}
