@@ -1,1 +1,0 @@
-//! ABAC: stub, being written.
