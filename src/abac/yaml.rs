@@ -2,7 +2,10 @@
 //!
 //! Upstream turns such a line into JSON with `sigs.k8s.io/yaml` (go-yaml v2, YAML 1.1 scalars)
 //! before decoding it. serde-saphyr is set up to resolve plain scalars the same way (`yes` is a
-//! boolean, `0755` an octal number), so a field gets a string exactly when upstream's would.
+//! boolean, `0755` an octal number), so a field gets a string when upstream's would. Known
+//! corners where serde-saphyr still differs from go-yaml v2: it reads mixed-case `yEs`/`nULL` as
+//! a boolean/null (go-yaml: a string), `0o17` as a number and `1e999` as an error (go-yaml: both
+//! strings), and accepts a leading tab (go-yaml: an error).
 
 use std::fmt;
 
@@ -36,10 +39,14 @@ pub(super) fn parse(line: &str, whole: Span) -> Result<Value, SyntaxError> {
     }
 }
 
-/// The error's own text without the location suffix and snippet that serde-saphyr may add.
+/// The error's own text without the snippet and location that serde-saphyr adds: its line
+/// numbers count within the one line, and the problem is placed in the file anyway.
 fn first_line(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
-    let first = text.lines().next().unwrap_or("").trim();
+    let mut first = text.lines().next().unwrap_or("").trim();
+    if let Some(at) = first.find(" at line ") {
+        first = &first[..at];
+    }
     first.strip_suffix('.').unwrap_or(first).to_string()
 }
 
