@@ -1,1 +1,0 @@
-//! Built-in default policy: stub, being written.
