@@ -9,6 +9,7 @@ pub mod chain;
 pub mod decision;
 pub mod diagnostics;
 pub mod discovery;
+pub mod engine;
 pub mod loader;
 pub mod model;
 pub mod policy;

@@ -56,16 +56,22 @@ impl<'a> Ctx<'a> {
     }
 
     fn problem(&mut self, node: &Node, code: &'static str, message: String, help: &str) {
-        let p = Problem::error(code, message)
-            .with_help(help)
-            .at(self.path, self.text, node.offset as usize, node.len as usize);
+        let p = Problem::error(code, message).with_help(help).at(
+            self.path,
+            self.text,
+            node.offset as usize,
+            node.len as usize,
+        );
         self.problems.push(p);
     }
 
     fn warn(&mut self, node: &Node, code: &'static str, message: String, help: &str) {
-        let mut p = Problem::warning(code, message)
-            .with_help(help)
-            .at(self.path, self.text, node.offset as usize, node.len as usize);
+        let mut p = Problem::warning(code, message).with_help(help).at(
+            self.path,
+            self.text,
+            node.offset as usize,
+            node.len as usize,
+        );
         p.severity = crate::diagnostics::Severity::Warning;
         self.problems.push(p);
     }
@@ -118,7 +124,9 @@ impl<'a> Ctx<'a> {
 
     fn type_problem(&mut self, n: &Node, key: &str, expected: &str, found: &str) {
         let help = if expected == "a string" && matches!(found, "a boolean" | "a number") {
-            format!("quote the value (`{key}: \"...\"`): YAML reads it as {found}, and kubectl rejects it")
+            format!(
+                "quote the value (`{key}: \"...\"`): YAML reads it as {found}, and kubectl rejects it"
+            )
         } else if expected == "a list of strings" && found == "a string" {
             format!("write a list: `{key}: [\"...\"]`")
         } else {
@@ -145,7 +153,12 @@ impl<'a> Ctx<'a> {
                     match &item.value {
                         Value::Str(s) => out.push(s.clone()),
                         other => {
-                            self.type_problem(item, key, "a list of strings", &format!("a list holding {}", other.describe()));
+                            self.type_problem(
+                                item,
+                                key,
+                                "a list of strings",
+                                &format!("a list holding {}", other.describe()),
+                            );
                             return None;
                         }
                     }
@@ -173,11 +186,21 @@ impl<'a> Ctx<'a> {
                             out.insert(k.clone(), v.clone());
                         }
                         (Value::Str(_), other) => {
-                            self.type_problem(v, key, "a mapping of strings to strings", &format!("a mapping holding {}", other.describe()));
+                            self.type_problem(
+                                v,
+                                key,
+                                "a mapping of strings to strings",
+                                &format!("a mapping holding {}", other.describe()),
+                            );
                             return None;
                         }
                         (other, _) => {
-                            self.type_problem(k, key, "a mapping with string keys", other.describe());
+                            self.type_problem(
+                                k,
+                                key,
+                                "a mapping with string keys",
+                                other.describe(),
+                            );
                             return None;
                         }
                     }
@@ -237,7 +260,9 @@ pub fn convert(ctx: &mut Ctx<'_>, node: &Node) {
         "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
             if api_version != RBAC_V1 {
                 let help = if api_version.starts_with("rbac.authorization.k8s.io/") {
-                    format!("`{api_version}` is no longer served (removed in Kubernetes 1.22); use `apiVersion: {RBAC_V1}`")
+                    format!(
+                        "`{api_version}` is no longer served (removed in Kubernetes 1.22); use `apiVersion: {RBAC_V1}`"
+                    )
                 } else {
                     format!("RBAC objects use `apiVersion: {RBAC_V1}`")
                 };
@@ -475,7 +500,10 @@ fn crd(ctx: &mut Ctx<'_>, node: &Node) {
         ctx.problem(
             spec,
             "kauthz::load::missing-field",
-            format!("CustomResourceDefinition `{}` has no `spec.names`", meta.name),
+            format!(
+                "CustomResourceDefinition `{}` has no `spec.names`",
+                meta.name
+            ),
             "add `names:` with `plural` and `kind`",
         );
         return;

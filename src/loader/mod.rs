@@ -163,7 +163,9 @@ pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
                 Ok(node) => convert::convert(&mut ctx, &node),
                 Err(err) => ctx.problems.push(
                     Problem::error("kauthz::load::yaml", err.message)
-                        .with_help("fix the YAML syntax; the other documents of the file still load")
+                        .with_help(
+                            "fix the YAML syntax; the other documents of the file still load",
+                        )
                         .at(name, text, err.offset, 1),
                 ),
             }
@@ -217,9 +219,12 @@ fn collect(
         Ok(m) => m,
         Err(e) => {
             problems.push(
-                Problem::error("kauthz::load::unreadable", format!("cannot read `{display}`: {}", io_reason(&e)))
-                    .with_help("check the path given with `-f`")
-                    .in_file(&display),
+                Problem::error(
+                    "kauthz::load::unreadable",
+                    format!("cannot read `{display}`: {}", io_reason(&e)),
+                )
+                .with_help("check the path given with `-f`")
+                .in_file(&display),
             );
             return;
         }
@@ -234,7 +239,11 @@ fn collect(
     let mut found = Vec::new();
     walk(path, options, &mut found, problems);
     found.sort();
-    files.extend(found.into_iter().map(|p| (p.display().to_string(), Some(p))));
+    files.extend(
+        found
+            .into_iter()
+            .map(|p| (p.display().to_string(), Some(p))),
+    );
 }
 
 fn walk(dir: &Path, options: &LoadOptions, found: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
@@ -243,8 +252,11 @@ fn walk(dir: &Path, options: &LoadOptions, found: &mut Vec<PathBuf>, problems: &
         Err(e) => {
             let d = dir.display().to_string();
             problems.push(
-                Problem::error("kauthz::load::unreadable", format!("cannot read directory `{d}`: {}", io_reason(&e)))
-                    .in_file(&d),
+                Problem::error(
+                    "kauthz::load::unreadable",
+                    format!("cannot read directory `{d}`: {}", io_reason(&e)),
+                )
+                .in_file(&d),
             );
             return;
         }
@@ -271,9 +283,10 @@ fn walk(dir: &Path, options: &LoadOptions, found: &mut Vec<PathBuf>, problems: &
 }
 
 fn is_excluded(path: &Path, options: &LoadOptions) -> bool {
-    options.exclude.as_ref().is_some_and(|g| {
-        g.is_match(path) || path.file_name().is_some_and(|n| g.is_match(n))
-    })
+    options
+        .exclude
+        .as_ref()
+        .is_some_and(|g| g.is_match(path) || path.file_name().is_some_and(|n| g.is_match(n)))
 }
 
 fn read_text(name: &str, path: Option<&Path>) -> Result<Arc<str>, Problem> {
@@ -295,7 +308,10 @@ fn read_text(name: &str, path: Option<&Path>) -> Result<Arc<str>, Problem> {
         Ok(s) => Ok(Arc::from(s)),
         Err(e) => Err(Problem::error(
             "kauthz::load::encoding",
-            format!("`{name}` is not UTF-8 text (invalid byte at offset {})", e.valid_up_to()),
+            format!(
+                "`{name}` is not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ),
         )
         .with_help("save the file as UTF-8")
         .in_file(name)),
