@@ -1,1 +1,5 @@
-fn main() {}
+//! The `kauthz` binary: all work is in the library.
+
+fn main() -> std::process::ExitCode {
+    kauthz::cli::main()
+}

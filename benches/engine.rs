@@ -1,0 +1,124 @@
+//! `cargo bench --bench engine`: load, index and evaluate the synthetic large cluster, and
+//! time single `kauthz can-i` runs on the example policy. Prints figures for the README.
+//!
+//! The cluster comes from ../shared/bench/gen_cluster.py (deterministic; generated once into
+//! target/bench-data). Set KAUTHZ_BENCH_SCALE to small|medium|large|huge (default large).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use kauthz::chain::Mode;
+use kauthz::engine::{EngineOptions, build_chain, outcome};
+use kauthz::loader::{Input, LoadOptions, load};
+use kauthz::request::Attributes;
+use rayon::prelude::*;
+
+fn data_dir(scale: &str) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = root.join("target/bench-data").join(scale);
+    if !out.join("requests.jsonl").exists() {
+        let status = Command::new("python3")
+            .arg(root.join("../shared/bench/gen_cluster.py"))
+            .args(["--scale", scale, "--requests", "100000"])
+            .arg(&out)
+            .status()
+            .expect("python3 runs gen_cluster.py");
+        assert!(status.success(), "gen_cluster.py failed");
+    }
+    out
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let v = f();
+        best = best.min(t.elapsed());
+        last = Some(v);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn main() {
+    let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
+    let dir = data_dir(&scale);
+    let options = EngineOptions { builtin: true, modes: vec![Mode::Rbac] };
+    let inputs = [Input::Path(dir.join("policies"))];
+
+    let (load_index, chain) = best_of(3, || {
+        let loaded = load(&inputs, &LoadOptions::default());
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems.first());
+        build_chain(loaded, None, &options)
+    });
+    let objects = chain.rbac().policy().object_count();
+    let rss_after_load = peak_rss_mb();
+
+    let requests: Vec<Attributes> = std::fs::read_to_string(dir.join("requests.jsonl"))
+        .expect("requests")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("request"))
+        .collect();
+    let (decide, allowed) = best_of(5, || {
+        requests
+            .par_iter()
+            .filter(|a| chain.authorize(a).is_allowed())
+            .count()
+    });
+    let (decide_full, _) = best_of(3, || {
+        requests
+            .par_iter()
+            .map(|a| serde_json::to_string(&outcome(&chain, a)).map_or(0, |s| s.len()))
+            .sum::<usize>()
+    });
+
+    println!("scale {scale}: {objects} RBAC objects (with built-ins)");
+    println!("  load + index:                    {:>8.1} ms", load_index.as_secs_f64() * 1e3);
+    println!(
+        "  {} requests, decision only:  {:>8.1} ms ({} allowed)",
+        requests.len(),
+        decide.as_secs_f64() * 1e3,
+        allowed
+    );
+    println!("  {} requests, eval JSON lines:{:>8.1} ms", requests.len(), decide_full.as_secs_f64() * 1e3);
+    println!("  peak RSS after load:             {:>8.1} MB (in-process, 3 loads)", rss_after_load);
+
+    // End to end, as users run it: one process per question.
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kauthz");
+    if bin.exists() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let (single, _) = best_of(20, || {
+            Command::new(&bin)
+                .args(["can-i", "get", "pods", "-n", "payments-dev", "--as", "alice@acme.io", "-q", "-f"])
+                .arg(&example)
+                .status()
+                .map(|s| s.code())
+        });
+        println!("  kauthz can-i on policies/ (wall, best of 20): {:>6.1} ms", single.as_secs_f64() * 1e3);
+        let (eval_wall, _) = best_of(3, || {
+            Command::new(&bin)
+                .args(["eval", "--requests"])
+                .arg(dir.join("requests.jsonl"))
+                .arg("-f")
+                .arg(dir.join("policies"))
+                .stdout(std::process::Stdio::null())
+                .status()
+        });
+        println!("  kauthz eval, whole run (wall, best of 3):     {:>6.1} ms", eval_wall.as_secs_f64() * 1e3);
+    } else {
+        println!("  (build with `cargo build --release` to time the binary end to end)");
+    }
+}

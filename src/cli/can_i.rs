@@ -1,0 +1,264 @@
+//! `kauthz can-i`: `kubectl auth can-i`, offline, with kubectl's arguments and output.
+
+use clap::{Args, ValueEnum};
+use serde_json::{Map, Value, json};
+
+use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_chain, write_stdout};
+use crate::diagnostics::Problem;
+use crate::discovery::{Discovery, is_known_verb, not_namespaced_warning, unknown_verb_warning};
+use crate::identity::impersonated_groups;
+use crate::request::Attributes;
+use crate::response::{Status, kubectl_can_i};
+
+#[derive(Args, Debug)]
+pub struct CanIArgs {
+    /// The verb: get, list, watch, create, update, patch, delete, deletecollection, use, bind,
+    /// escalate, impersonate, approve, ... (for URLs: get, post, put, ...)
+    pub verb: String,
+    /// TYPE[.GROUP], TYPE[.GROUP]/NAME, or a non-resource URL starting with `/`
+    pub target: String,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// The user to check (`system:serviceaccount:NS:NAME` for a service account)
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: Option<String>,
+    /// A group of the user. Repeatable
+    #[arg(long = "as-group", value_name = "GROUP")]
+    pub as_group: Vec<String>,
+    /// The namespace of the request
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Ask about all namespaces (the request has no namespace)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// A subresource, such as `log` or `scale`
+    #[arg(long, value_name = "SUB")]
+    pub subresource: Option<String>,
+    /// Print nothing; the exit code says yes (0) or no (1)
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Print the SubjectAccessReview the server would return
+    #[arg(short, long, value_enum, value_name = "FORMAT")]
+    pub output: Option<Format>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Yaml,
+}
+
+/// The request `can-i` asks about, as kubectl builds it, plus kubectl's warnings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Question {
+    /// The SelfSubjectAccessReview's attributes.
+    pub review: Attributes,
+    /// The real request's attributes: a cluster-scoped resource carries no namespace.
+    pub real: Attributes,
+    pub warnings: Vec<String>,
+}
+
+/// Builds the question from the arguments (kubectl `cani.go` Complete/resourceFor/Validate).
+pub fn question(args: &CanIArgs, discovery: &Discovery) -> Result<Question, Problem> {
+    let Some(user) = args.as_user.clone().filter(|u| !u.is_empty()) else {
+        return Err(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
+            .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
+    };
+    if args.all_namespaces && args.namespace.is_some() {
+        return Err(Problem::error("kauthz::usage::namespace", "`--namespace` and `--all-namespaces` cannot be used together")
+            .with_help("drop one of them"));
+    }
+    let mut warnings = Vec::new();
+    let groups = impersonated_groups(&user, &args.as_group);
+    let namespace = if args.all_namespaces {
+        String::new()
+    } else {
+        args.namespace.clone().unwrap_or_else(|| "default".to_string())
+    };
+    let mut review = Attributes {
+        user,
+        groups,
+        verb: args.verb.clone(),
+        namespace,
+        ..Attributes::default()
+    };
+    if args.target.starts_with('/') {
+        if args.subresource.is_some() {
+            return Err(Problem::error("kauthz::usage::subresource", "`--subresource` cannot be used with a non-resource URL")
+                .with_help("a URL has no subresource; drop `--subresource`"));
+        }
+        review.resource_request = false;
+        review.path = args.target.clone();
+        review.namespace.clear();
+        let real = review.clone();
+        return Ok(Question { review, real, warnings });
+    }
+    if !is_known_verb(&args.verb) {
+        warnings.push(unknown_verb_warning(&args.verb));
+    }
+    let (type_arg, name) = match args.target.split_once('/') {
+        Some((t, n)) => (t, n.to_string()),
+        None => (args.target.as_str(), String::new()),
+    };
+    let resolved = discovery.resolve_can_i(type_arg);
+    warnings.extend(resolved.warning.clone());
+    if !args.all_namespaces
+        && discovery.is_namespaced(&resolved.group, &resolved.resource) == Some(false)
+    {
+        warnings.push(not_namespaced_warning(&resolved.group, &resolved.resource));
+    }
+    review.resource_request = true;
+    review.api_group = resolved.group;
+    review.resource = resolved.resource;
+    review.subresource = args.subresource.clone().unwrap_or_default();
+    review.name = name;
+    let mut real = review.clone();
+    if discovery.is_namespaced(&real.api_group, &real.resource) == Some(false) {
+        real.namespace.clear();
+    }
+    Ok(Question { review, real, warnings })
+}
+
+pub fn run(args: CanIArgs) -> u8 {
+    // Arguments are checked before the policy is loaded: a usage error should not wait.
+    if args.as_user.as_deref().unwrap_or("").is_empty() {
+        return fail(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
+            .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
+    }
+    if args.quiet && args.output.is_some() {
+        return fail(Problem::error("kauthz::usage::quiet", "`--quiet` and `--output` cannot be used together")
+            .with_help("drop one of them"));
+    }
+    let chain = match load_chain(&args.policy, false) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let discovery = Discovery::with_crds(&chain.rbac().policy().crds);
+    let q = match question(&args, &discovery) {
+        Ok(q) => q,
+        Err(p) => return fail(p),
+    };
+    for w in &q.warnings {
+        eprintln!("{w}");
+    }
+    let verdict = chain.authorize(&q.review);
+    let allowed = verdict.is_allowed();
+    match args.output {
+        Some(format) => {
+            let review = subject_access_review(&q.review, &verdict);
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&review).map(|s| s + "\n"),
+                Format::Yaml => Ok(to_yaml(&review, 0)),
+            };
+            if !write_stdout(text.unwrap_or_default().as_bytes()) {
+                return EXIT_YES;
+            }
+        }
+        None if args.quiet => {}
+        None => {
+            if !write_stdout(kubectl_can_i(&verdict).as_bytes()) {
+                return EXIT_YES;
+            }
+        }
+    }
+    if allowed {
+        return EXIT_YES;
+    }
+    if !args.quiet {
+        let real_verdict = chain.authorize(&q.real);
+        if !real_verdict.is_allowed() {
+            let status = Status::forbidden(&q.real, &real_verdict.reason);
+            eprintln!("Error from server (Forbidden): {}", status.message);
+        }
+    }
+    EXIT_NO
+}
+
+/// The SubjectAccessReview the server returns (Go field order, empty fields left out).
+pub fn subject_access_review(a: &Attributes, verdict: &crate::decision::Verdict) -> Value {
+    let mut spec = Map::new();
+    if a.resource_request {
+        let mut ra = Map::new();
+        for (k, v) in [
+            ("namespace", &a.namespace),
+            ("verb", &a.verb),
+            ("group", &a.api_group),
+            ("resource", &a.resource),
+            ("subresource", &a.subresource),
+            ("name", &a.name),
+        ] {
+            if !v.is_empty() {
+                ra.insert(k.into(), Value::String(v.clone()));
+            }
+        }
+        spec.insert("resourceAttributes".into(), Value::Object(ra));
+    } else {
+        spec.insert("nonResourceAttributes".into(), json!({"path": a.path, "verb": a.verb}));
+    }
+    spec.insert("user".into(), Value::String(a.user.clone()));
+    spec.insert("groups".into(), json!(a.groups));
+    let mut status = Map::new();
+    status.insert("allowed".into(), Value::Bool(verdict.is_allowed()));
+    if verdict.decision == crate::decision::Decision::Deny {
+        status.insert("denied".into(), Value::Bool(true));
+    }
+    if !verdict.reason.is_empty() {
+        status.insert("reason".into(), Value::String(verdict.reason.clone()));
+    }
+    if !verdict.error.is_empty() {
+        status.insert("evaluationError".into(), Value::String(verdict.error.clone()));
+    }
+    json!({
+        "kind": "SubjectAccessReview",
+        "apiVersion": "authorization.k8s.io/v1",
+        "metadata": {},
+        "spec": Value::Object(spec),
+        "status": Value::Object(status),
+    })
+}
+
+/// YAML for a JSON value, in kubectl's style (block mappings, `- ` lists, quoted when needed).
+fn to_yaml(v: &Value, indent: usize) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    match v {
+        Value::Object(m) => {
+            for (k, val) in m {
+                match val {
+                    Value::Object(inner) if inner.is_empty() => out.push_str(&format!("{pad}{k}: {{}}\n")),
+                    Value::Object(_) => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        out.push_str(&to_yaml(val, indent + 2));
+                    }
+                    Value::Array(items) if items.is_empty() => out.push_str(&format!("{pad}{k}: []\n")),
+                    Value::Array(items) => {
+                        out.push_str(&format!("{pad}{k}:\n"));
+                        for item in items {
+                            out.push_str(&format!("{pad}- {}\n", scalar(item)));
+                        }
+                    }
+                    other => out.push_str(&format!("{pad}{k}: {}\n", scalar(other))),
+                }
+            }
+        }
+        other => out.push_str(&format!("{pad}{}\n", scalar(other))),
+    }
+    out
+}
+
+fn scalar(v: &Value) -> String {
+    match v {
+        Value::String(s) => {
+            let plain = !s.is_empty()
+                && !s.contains(['\n', '"', '\'', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@', '`'])
+                && !s.contains(": ")
+                && !s.ends_with(':')
+                && !s.starts_with([' ', '-', '?', ':'])
+                && !s.ends_with(' ')
+                && !matches!(s.to_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n")
+                && s.parse::<f64>().is_err();
+            if plain { s.clone() } else { serde_json::to_string(s).unwrap_or_default() }
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,184 @@
+//! The command line: flags in, settings compiled, commands run, outcome mapped to an exit code.
+//! Printing happens here and nowhere else in the library.
+
+mod can_i;
+mod eval;
+mod render;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use globset::{Glob, GlobSetBuilder};
+
+use crate::abac::{AbacPolicy, parse_policy_file};
+use crate::chain::{Chain, Mode, default_modes, parse_modes};
+use crate::diagnostics::{Problem, Severity};
+use crate::engine::{EngineOptions, build_chain};
+use crate::loader::{Input, LoadOptions, load};
+
+/// Exit codes, as `kubectl auth can-i` uses 0 and 1.
+pub const EXIT_YES: u8 = 0;
+pub const EXIT_NO: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "kauthz",
+    version,
+    about = "Answer Kubernetes authorization questions offline, exactly as a kube-apiserver would",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check whether an action is allowed, as `kubectl auth can-i` does, offline
+    #[command(name = "can-i")]
+    CanI(can_i::CanIArgs),
+    /// Decide access requests given as JSON lines; one JSON answer per line
+    Eval(eval::EvalArgs),
+}
+
+/// Where the policy comes from and which authorizers run: shared by every command.
+#[derive(Args, Debug, Clone)]
+pub struct PolicyArgs {
+    /// Policy files or directories (walked for .yaml, .yml, .json); `-` reads stdin. Repeatable
+    #[arg(short = 'f', long = "filename", value_name = "PATH")]
+    pub filename: Vec<String>,
+    /// Skip files and directories whose path or name matches this glob. Repeatable
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// An ABAC policy file, as the server's --authorization-policy-file (JSON lines)
+    #[arg(long, value_name = "FILE")]
+    pub abac: Option<String>,
+    /// Authorizers in order, comma-separated: RBAC, ABAC, AlwaysAllow, AlwaysDeny
+    /// [default: RBAC, or ABAC,RBAC with --abac]
+    #[arg(long = "authorization-mode", value_name = "MODES")]
+    pub authorization_mode: Option<String>,
+    /// Leave out the built-in default policy (cluster-admin, system:discovery, ...)
+    #[arg(long)]
+    pub no_bootstrap: bool,
+    /// Treat any problem in the input as fatal (exit 2)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_YES };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::CanI(args) => can_i::run(args),
+        Command::Eval(args) => eval::run(args),
+    };
+    ExitCode::from(code)
+}
+
+/// A fatal error for the user: rendered as a miette report, exit 2.
+pub(crate) fn fail(problem: Problem) -> u8 {
+    render::print_problems(&[problem]);
+    EXIT_ERROR
+}
+
+/// Loads everything `PolicyArgs` names and builds the chain. Problems are printed; the
+/// result is `Err(exit code)` when loading cannot go on.
+pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, u8> {
+    let mut globs = GlobSetBuilder::new();
+    for g in &args.exclude {
+        match Glob::new(g) {
+            Ok(glob) => {
+                globs.add(glob);
+            }
+            Err(e) => {
+                return Err(fail(
+                    Problem::error("kauthz::usage::bad-glob", format!("`--exclude {g}` is not a valid glob: {}", e.kind()))
+                        .with_help("use glob syntax such as `**/test/**` or `*.generated.yaml`"),
+                ));
+            }
+        }
+    }
+    let exclude = match globs.build() {
+        Ok(set) if !args.exclude.is_empty() => Some(set),
+        _ => None,
+    };
+    let inputs: Vec<Input> = args.filename.iter().map(|f| Input::from_arg(f)).collect();
+    if stdin_taken && inputs.contains(&Input::Stdin) {
+        return Err(fail(
+            Problem::error("kauthz::usage::stdin-twice", "`-f -` and the requests both read stdin")
+                .with_help("give the requests with `--requests FILE`, or the policy as a file"),
+        ));
+    }
+    let modes = match &args.authorization_mode {
+        None => default_modes(args.abac.is_some()),
+        Some(list) => match parse_modes(list, args.abac.is_some()) {
+            Ok(m) => m,
+            Err(e) => {
+                return Err(fail(Problem::error("kauthz::usage::authorization-mode", e.message).with_help(e.help)));
+            }
+        },
+    };
+    let loaded = load(&inputs, &LoadOptions { exclude, keep_text: false });
+    let mut problems = loaded.problems.clone();
+    let abac = match &args.abac {
+        None => None,
+        Some(path) => match read_abac(path, &mut problems) {
+            Some(p) => Some(p),
+            None => return Err(EXIT_ERROR),
+        },
+    };
+    if args.abac.is_some() && !modes.contains(&Mode::Abac) {
+        problems.push(
+            Problem::warning("kauthz::usage::abac-unused", "`--abac` is given but ABAC is not in `--authorization-mode`")
+                .with_help("add ABAC to the mode list, e.g. `--authorization-mode ABAC,RBAC`"),
+        );
+    }
+    render::print_problems(&problems);
+    if args.strict && !problems.is_empty() {
+        return Err(EXIT_ERROR);
+    }
+    if problems
+        .iter()
+        .any(|p| p.severity == Severity::Error && p.code == "kauthz::load::unreadable")
+    {
+        // A policy path that cannot be read means the answer would be about another policy.
+        return Err(EXIT_ERROR);
+    }
+    let options = EngineOptions { builtin: !args.no_bootstrap, modes };
+    Ok(build_chain(loaded, abac, &options))
+}
+
+fn read_abac(path: &str, problems: &mut Vec<Problem>) -> Option<AbacPolicy> {
+    match std::fs::read(path) {
+        Err(e) => {
+            render::print_problems(&[Problem::error(
+                "kauthz::load::unreadable",
+                format!("cannot read ABAC policy file `{path}`: {}", e.to_string().to_lowercase()),
+            )
+            .with_help("check the path given with `--abac`")
+            .in_file(path)]);
+            None
+        }
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let (policy, mut p) = parse_policy_file(path, &text);
+            problems.append(&mut p);
+            Some(policy)
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error.
+pub(crate) fn write_stdout(bytes: &[u8]) -> bool {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|_| out.flush()).is_ok()
+}
