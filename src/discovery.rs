@@ -1,1 +1,0 @@
-//! Built-in discovery table: stub, being written.
