@@ -56,7 +56,10 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
 fn main() {
     let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
     let dir = data_dir(&scale);
-    let options = EngineOptions { builtin: true, modes: vec![Mode::Rbac] };
+    let options = EngineOptions {
+        builtin: true,
+        modes: vec![Mode::Rbac],
+    };
     let inputs = [Input::Path(dir.join("policies"))];
 
     let (load_index, chain) = best_of(3, || {
@@ -86,15 +89,25 @@ fn main() {
     });
 
     println!("scale {scale}: {objects} RBAC objects (with built-ins)");
-    println!("  load + index:                    {:>8.1} ms", load_index.as_secs_f64() * 1e3);
+    println!(
+        "  load + index:                    {:>8.1} ms",
+        load_index.as_secs_f64() * 1e3
+    );
     println!(
         "  {} requests, decision only:  {:>8.1} ms ({} allowed)",
         requests.len(),
         decide.as_secs_f64() * 1e3,
         allowed
     );
-    println!("  {} requests, eval JSON lines:{:>8.1} ms", requests.len(), decide_full.as_secs_f64() * 1e3);
-    println!("  peak RSS after load:             {:>8.1} MB (in-process, 3 loads)", rss_after_load);
+    println!(
+        "  {} requests, eval JSON lines:{:>8.1} ms",
+        requests.len(),
+        decide_full.as_secs_f64() * 1e3
+    );
+    println!(
+        "  peak RSS after load:             {:>8.1} MB (in-process, 3 loads)",
+        rss_after_load
+    );
 
     // End to end, as users run it: one process per question.
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kauthz");
@@ -102,12 +115,25 @@ fn main() {
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
         let (single, _) = best_of(20, || {
             Command::new(&bin)
-                .args(["can-i", "get", "pods", "-n", "payments-dev", "--as", "alice@acme.io", "-q", "-f"])
+                .args([
+                    "can-i",
+                    "get",
+                    "pods",
+                    "-n",
+                    "payments-dev",
+                    "--as",
+                    "alice@acme.io",
+                    "-q",
+                    "-f",
+                ])
                 .arg(&example)
                 .status()
                 .map(|s| s.code())
         });
-        println!("  kauthz can-i on policies/ (wall, best of 20): {:>6.1} ms", single.as_secs_f64() * 1e3);
+        println!(
+            "  kauthz can-i on policies/ (wall, best of 20): {:>6.1} ms",
+            single.as_secs_f64() * 1e3
+        );
         let (eval_wall, _) = best_of(3, || {
             Command::new(&bin)
                 .args(["eval", "--requests"])
@@ -117,7 +143,10 @@ fn main() {
                 .stdout(std::process::Stdio::null())
                 .status()
         });
-        println!("  kauthz eval, whole run (wall, best of 3):     {:>6.1} ms", eval_wall.as_secs_f64() * 1e3);
+        println!(
+            "  kauthz eval, whole run (wall, best of 3):     {:>6.1} ms",
+            eval_wall.as_secs_f64() * 1e3
+        );
     } else {
         println!("  (build with `cargo build --release` to time the binary end to end)");
     }

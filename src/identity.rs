@@ -48,7 +48,11 @@ mod tests {
     fn service_accounts_get_their_groups_unless_groups_are_given() {
         assert_eq!(
             impersonated_groups("system:serviceaccount:ci:deployer", &[]),
-            s(&["system:serviceaccounts", "system:serviceaccounts:ci", "system:authenticated"])
+            s(&[
+                "system:serviceaccounts",
+                "system:serviceaccounts:ci",
+                "system:authenticated"
+            ])
         );
         assert_eq!(
             impersonated_groups("system:serviceaccount:ci:deployer", &s(&["x"])),
@@ -58,8 +62,14 @@ mod tests {
 
     #[test]
     fn anonymous_and_authenticated_defaults() {
-        assert_eq!(impersonated_groups("jane", &[]), s(&["system:authenticated"]));
-        assert_eq!(impersonated_groups("system:anonymous", &[]), s(&["system:unauthenticated"]));
+        assert_eq!(
+            impersonated_groups("jane", &[]),
+            s(&["system:authenticated"])
+        );
+        assert_eq!(
+            impersonated_groups("system:anonymous", &[]),
+            s(&["system:unauthenticated"])
+        );
         assert_eq!(
             impersonated_groups("jane", &s(&["system:unauthenticated"])),
             s(&["system:unauthenticated"])
@@ -72,7 +82,10 @@ mod tests {
 
     #[test]
     fn parses_service_account_names() {
-        assert_eq!(parse_service_account("system:serviceaccount:a:b"), Some(("a", "b")));
+        assert_eq!(
+            parse_service_account("system:serviceaccount:a:b"),
+            Some(("a", "b"))
+        );
         assert_eq!(parse_service_account("system:serviceaccount:a"), None);
         assert_eq!(parse_service_account("system:serviceaccount:a:b:c"), None);
     }

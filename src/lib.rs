@@ -6,6 +6,7 @@
 pub mod abac;
 pub mod bootstrap;
 pub mod chain;
+pub mod cli;
 pub mod decision;
 pub mod diagnostics;
 pub mod discovery;
@@ -17,4 +18,3 @@ pub mod policy;
 pub mod rbac;
 pub mod request;
 pub mod response;
-pub mod cli;

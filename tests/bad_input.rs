@@ -7,7 +7,9 @@ use kauthz::diagnostics::Severity;
 use kauthz::loader::{Loaded, Object, load_texts};
 
 fn load_fixture(name: &str) -> Loaded {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/bad")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     load_texts(vec![(format!("bad/{name}"), Arc::from(text))], false)
 }
@@ -15,7 +17,15 @@ fn load_fixture(name: &str) -> Loaded {
 fn summary(l: &Loaded) -> Vec<String> {
     l.problems
         .iter()
-        .map(|p| format!("{:?} {} {}: {}", p.severity, p.code, p.location(), p.message))
+        .map(|p| {
+            format!(
+                "{:?} {} {}: {}",
+                p.severity,
+                p.code,
+                p.location(),
+                p.message
+            )
+        })
         .collect()
 }
 
@@ -48,9 +58,9 @@ fn missing_required_fields_are_named_and_placed() {
         summary(&l),
         vec![
             "Error kauthz::load::missing-field bad/missing-fields.yaml:1:1: RoleBinding `no-role-ref` has no `roleRef`",
-            "Error kauthz::load::missing-field bad/missing-fields.yaml:12:3: `metadata` has no `name`",
-            "Error kauthz::load::missing-field bad/missing-fields.yaml:15:1: the ClusterRole has no `apiVersion`",
-            "Error kauthz::load::missing-field bad/missing-fields.yaml:26:3: a subject has no `name`",
+            "Error kauthz::load::missing-field bad/missing-fields.yaml:13:3: `metadata` has no `name`",
+            "Error kauthz::load::missing-field bad/missing-fields.yaml:16:1: the ClusterRole has no `apiVersion`",
+            "Error kauthz::load::missing-field bad/missing-fields.yaml:27:3: a subject has no `name`",
         ]
     );
     assert!(l.objects.is_empty());
@@ -65,11 +75,17 @@ fn wrong_types_say_what_was_found_and_how_to_fix_it() {
         vec![
             "Error kauthz::load::wrong-type bad/wrong-types.yaml:9:10: `verbs` is a string, expected a list of strings",
             "Error kauthz::load::wrong-type bad/wrong-types.yaml:14:9: `name` is a boolean, expected a string",
-            "Error kauthz::load::wrong-type bad/wrong-types.yaml:21:3: `rules` is a mapping, expected a list",
-            "Error kauthz::load::not-an-object bad/wrong-types.yaml:23:1: the document is a list, expected a mapping",
+            "Error kauthz::load::wrong-type bad/wrong-types.yaml:22:3: `rules` is a mapping, expected a list",
+            "Error kauthz::load::not-an-object bad/wrong-types.yaml:24:1: the document is a list, expected a mapping",
         ]
     );
-    assert!(l.problems[1].help.as_deref().unwrap().contains("quote the value"));
+    assert!(
+        l.problems[1]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("quote the value")
+    );
 }
 
 #[test]
@@ -77,16 +93,32 @@ fn removed_api_versions_are_errors_and_other_kinds_are_counted() {
     let l = load_fixture("old-api-version.yaml");
     assert_eq!(
         summary(&l),
-        vec!["Error kauthz::load::unknown-api-version bad/old-api-version.yaml:1:13: `rbac.authorization.k8s.io/v1beta1` is not an API version of ClusterRoleBinding"]
+        vec![
+            "Error kauthz::load::unknown-api-version bad/old-api-version.yaml:1:13: `rbac.authorization.k8s.io/v1beta1` is not an API version of ClusterRoleBinding"
+        ]
     );
-    assert!(l.problems[0].help.as_deref().unwrap().contains("removed in Kubernetes 1.22"));
+    assert!(
+        l.problems[0]
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("removed in Kubernetes 1.22")
+    );
     assert_eq!(l.skipped.get("ConfigMap"), Some(&1));
     assert!(l.problems.iter().all(|p| p.severity == Severity::Error));
 }
 
 #[test]
 fn arbitrary_bytes_never_panic() {
-    for text in ["\u{0}\u{1}", "- [", "a: *x", "{{{{", "---\n---\n...\n", ": : :", "kind: List\napiVersion: v1\nitems: 5"] {
+    for text in [
+        "\u{0}\u{1}",
+        "- [",
+        "a: *x",
+        "{{{{",
+        "---\n---\n...\n",
+        ": : :",
+        "kind: List\napiVersion: v1\nitems: 5",
+    ] {
         let _ = load_texts(vec![("x".into(), Arc::from(text))], false);
     }
 }

@@ -12,11 +12,24 @@ use kauthz::request::Attributes;
 use proptest::prelude::*;
 
 const NAMESPACES: &[&str] = &["a", "b", "c"];
-const USERS: &[&str] = &["u1", "u2", "system:serviceaccount:a:sa", "system:serviceaccount:b:sa"];
+const USERS: &[&str] = &[
+    "u1",
+    "u2",
+    "system:serviceaccount:a:sa",
+    "system:serviceaccount:b:sa",
+];
 const GROUPS: &[&str] = &["g1", "g2", "system:authenticated", "system:serviceaccounts"];
 const VERBS: &[&str] = &["get", "list", "create", "delete", "*"];
 const GROUP_NAMES: &[&str] = &["", "apps", "*"];
-const RESOURCES: &[&str] = &["pods", "pods/log", "deployments", "*/scale", "*", "pods/*", "nodes"];
+const RESOURCES: &[&str] = &[
+    "pods",
+    "pods/log",
+    "deployments",
+    "*/scale",
+    "*",
+    "pods/*",
+    "nodes",
+];
 const ROLE_NAMES: &[&str] = &["r1", "r2", "r3", "missing"];
 
 fn pick(xs: &'static [&'static str]) -> impl Strategy<Value = String> {
@@ -30,13 +43,15 @@ fn rule() -> impl Strategy<Value = PolicyRule> {
         prop::collection::vec(pick(RESOURCES), 1..3),
         prop::collection::vec(pick(&["x", "y"]), 0..2),
     )
-        .prop_map(|(verbs, api_groups, resources, resource_names)| PolicyRule {
-            verbs,
-            api_groups,
-            resources,
-            resource_names,
-            non_resource_urls: vec![],
-        })
+        .prop_map(
+            |(verbs, api_groups, resources, resource_names)| PolicyRule {
+                verbs,
+                api_groups,
+                resources,
+                resource_names,
+                non_resource_urls: vec![],
+            },
+        )
 }
 
 fn role() -> impl Strategy<Value = RoleObject> {
@@ -47,7 +62,11 @@ fn role() -> impl Strategy<Value = RoleObject> {
         prop::collection::vec(rule(), 0..3),
     )
         .prop_map(|(cluster, ns, name, rules)| RoleObject {
-            kind: if cluster { RoleKind::ClusterRole } else { RoleKind::Role },
+            kind: if cluster {
+                RoleKind::ClusterRole
+            } else {
+                RoleKind::Role
+            },
             meta: ObjectMeta {
                 name,
                 namespace: if cluster { String::new() } else { ns },
@@ -61,15 +80,27 @@ fn role() -> impl Strategy<Value = RoleObject> {
 
 fn subject() -> impl Strategy<Value = Subject> {
     prop_oneof![
-        pick(USERS).prop_map(|name| Subject { kind: "User".into(), name, ..Subject::default() }),
-        pick(GROUPS).prop_map(|name| Subject { kind: "Group".into(), name, ..Subject::default() }),
+        pick(USERS).prop_map(|name| Subject {
+            kind: "User".into(),
+            name,
+            ..Subject::default()
+        }),
+        pick(GROUPS).prop_map(|name| Subject {
+            kind: "Group".into(),
+            name,
+            ..Subject::default()
+        }),
         (pick(&["a", "b", ""]), pick(&["sa", "other"])).prop_map(|(namespace, name)| Subject {
             kind: "ServiceAccount".into(),
             name,
             namespace,
             ..Subject::default()
         }),
-        Just(Subject { kind: "Robot".into(), name: "u1".into(), ..Subject::default() }),
+        Just(Subject {
+            kind: "Robot".into(),
+            name: "u1".into(),
+            ..Subject::default()
+        }),
     ]
 }
 
@@ -82,22 +113,28 @@ fn binding() -> impl Strategy<Value = BindingObject> {
         pick(&["Role", "ClusterRole", "Bogus"]),
         pick(ROLE_NAMES),
     )
-        .prop_map(|(cluster, ns, name, subjects, ref_kind, ref_name)| BindingObject {
-            kind: if cluster { BindingKind::ClusterRoleBinding } else { BindingKind::RoleBinding },
-            meta: ObjectMeta {
-                name,
-                namespace: if cluster { String::new() } else { ns },
-                ..ObjectMeta::default()
+        .prop_map(
+            |(cluster, ns, name, subjects, ref_kind, ref_name)| BindingObject {
+                kind: if cluster {
+                    BindingKind::ClusterRoleBinding
+                } else {
+                    BindingKind::RoleBinding
+                },
+                meta: ObjectMeta {
+                    name,
+                    namespace: if cluster { String::new() } else { ns },
+                    ..ObjectMeta::default()
+                },
+                subject_origins: vec![Origin::default(); subjects.len()],
+                subjects,
+                role_ref: RoleRef {
+                    api_group: "rbac.authorization.k8s.io".into(),
+                    kind: ref_kind,
+                    name: ref_name,
+                },
+                role_ref_origin: Origin::default(),
             },
-            subject_origins: vec![Origin::default(); subjects.len()],
-            subjects,
-            role_ref: RoleRef {
-                api_group: "rbac.authorization.k8s.io".into(),
-                kind: ref_kind,
-                name: ref_name,
-            },
-            role_ref_origin: Origin::default(),
-        })
+        )
 }
 
 fn request() -> impl Strategy<Value = Attributes> {
@@ -111,18 +148,20 @@ fn request() -> impl Strategy<Value = Attributes> {
         pick(&["a", "b", "c", ""]),
         pick(&["", "x", "y"]),
     )
-        .prop_map(|(user, groups, verb, api_group, resource, subresource, namespace, name)| Attributes {
-            user,
-            groups,
-            verb,
-            resource_request: true,
-            api_group,
-            resource,
-            subresource,
-            namespace,
-            name,
-            path: String::new(),
-        })
+        .prop_map(
+            |(user, groups, verb, api_group, resource, subresource, namespace, name)| Attributes {
+                user,
+                groups,
+                verb,
+                resource_request: true,
+                api_group,
+                resource,
+                subresource,
+                namespace,
+                name,
+                path: String::new(),
+            },
+        )
 }
 
 proptest! {
@@ -154,7 +193,10 @@ fn linear_scan_reference_names_the_first_binding_by_name() {
     let mut b = PolicyBuilder::new();
     b.add_role(RoleObject {
         kind: RoleKind::ClusterRole,
-        meta: ObjectMeta { name: "r".into(), ..ObjectMeta::default() },
+        meta: ObjectMeta {
+            name: "r".into(),
+            ..ObjectMeta::default()
+        },
         rules: vec![PolicyRule {
             verbs: vec!["get".into()],
             api_groups: vec!["".into()],
@@ -167,10 +209,21 @@ fn linear_scan_reference_names_the_first_binding_by_name() {
     for name in ["z", "a"] {
         b.add_binding(BindingObject {
             kind: BindingKind::ClusterRoleBinding,
-            meta: ObjectMeta { name: name.into(), ..ObjectMeta::default() },
-            subjects: vec![Subject { kind: "User".into(), name: "u".into(), ..Subject::default() }],
+            meta: ObjectMeta {
+                name: name.into(),
+                ..ObjectMeta::default()
+            },
+            subjects: vec![Subject {
+                kind: "User".into(),
+                name: "u".into(),
+                ..Subject::default()
+            }],
             subject_origins: vec![Origin::default()],
-            role_ref: RoleRef { kind: "ClusterRole".into(), name: "r".into(), ..RoleRef::default() },
+            role_ref: RoleRef {
+                kind: "ClusterRole".into(),
+                name: "r".into(),
+                ..RoleRef::default()
+            },
             role_ref_origin: Origin::default(),
         });
     }
@@ -182,5 +235,8 @@ fn linear_scan_reference_names_the_first_binding_by_name() {
         ..Attributes::default()
     };
     let v = naive::authorize(&b.build(), &a);
-    assert_eq!(v.reason, "RBAC: allowed by ClusterRoleBinding \"a\" of ClusterRole \"r\" to User \"u\"");
+    assert_eq!(
+        v.reason,
+        "RBAC: allowed by ClusterRoleBinding \"a\" of ClusterRole \"r\" to User \"u\""
+    );
 }

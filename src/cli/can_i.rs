@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_chain, write_stdout};
 use crate::diagnostics::Problem;
-use crate::discovery::{Discovery, is_known_verb, not_namespaced_warning, unknown_verb_warning};
+use crate::discovery::{Discovery, non_resource_can_i_stderr};
 use crate::identity::impersonated_groups;
 use crate::request::Attributes;
 use crate::response::{Status, kubectl_can_i};
@@ -55,7 +55,8 @@ pub struct Question {
     pub review: Attributes,
     /// The real request's attributes: a cluster-scoped resource carries no namespace.
     pub real: Attributes,
-    pub warnings: Vec<String>,
+    /// What kubectl prints on stderr before asking (warnings, each with its blank line).
+    pub stderr: String,
 }
 
 /// Builds the question from the arguments (kubectl `cani.go` Complete/resourceFor/Validate).
@@ -65,15 +66,19 @@ pub fn question(args: &CanIArgs, discovery: &Discovery) -> Result<Question, Prob
             .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
     };
     if args.all_namespaces && args.namespace.is_some() {
-        return Err(Problem::error("kauthz::usage::namespace", "`--namespace` and `--all-namespaces` cannot be used together")
-            .with_help("drop one of them"));
+        return Err(Problem::error(
+            "kauthz::usage::namespace",
+            "`--namespace` and `--all-namespaces` cannot be used together",
+        )
+        .with_help("drop one of them"));
     }
-    let mut warnings = Vec::new();
     let groups = impersonated_groups(&user, &args.as_group);
     let namespace = if args.all_namespaces {
         String::new()
     } else {
-        args.namespace.clone().unwrap_or_else(|| "default".to_string())
+        args.namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string())
     };
     let mut review = Attributes {
         user,
@@ -84,29 +89,29 @@ pub fn question(args: &CanIArgs, discovery: &Discovery) -> Result<Question, Prob
     };
     if args.target.starts_with('/') {
         if args.subresource.is_some() {
-            return Err(Problem::error("kauthz::usage::subresource", "`--subresource` cannot be used with a non-resource URL")
-                .with_help("a URL has no subresource; drop `--subresource`"));
+            return Err(Problem::error(
+                "kauthz::usage::subresource",
+                "`--subresource` cannot be used with a non-resource URL",
+            )
+            .with_help("a URL has no subresource; drop `--subresource`"));
         }
         review.resource_request = false;
         review.path = args.target.clone();
         review.namespace.clear();
         let real = review.clone();
-        return Ok(Question { review, real, warnings });
-    }
-    if !is_known_verb(&args.verb) {
-        warnings.push(unknown_verb_warning(&args.verb));
+        let stderr = non_resource_can_i_stderr(&args.verb);
+        return Ok(Question {
+            review,
+            real,
+            stderr,
+        });
     }
     let (type_arg, name) = match args.target.split_once('/') {
         Some((t, n)) => (t, n.to_string()),
         None => (args.target.as_str(), String::new()),
     };
     let resolved = discovery.resolve_can_i(type_arg);
-    warnings.extend(resolved.warning.clone());
-    if !args.all_namespaces
-        && discovery.is_namespaced(&resolved.group, &resolved.resource) == Some(false)
-    {
-        warnings.push(not_namespaced_warning(&resolved.group, &resolved.resource));
-    }
+    let stderr = discovery.can_i_stderr(&args.verb, &resolved, args.all_namespaces);
     review.resource_request = true;
     review.api_group = resolved.group;
     review.resource = resolved.resource;
@@ -116,7 +121,11 @@ pub fn question(args: &CanIArgs, discovery: &Discovery) -> Result<Question, Prob
     if discovery.is_namespaced(&real.api_group, &real.resource) == Some(false) {
         real.namespace.clear();
     }
-    Ok(Question { review, real, warnings })
+    Ok(Question {
+        review,
+        real,
+        stderr,
+    })
 }
 
 pub fn run(args: CanIArgs) -> u8 {
@@ -126,8 +135,13 @@ pub fn run(args: CanIArgs) -> u8 {
             .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
     }
     if args.quiet && args.output.is_some() {
-        return fail(Problem::error("kauthz::usage::quiet", "`--quiet` and `--output` cannot be used together")
-            .with_help("drop one of them"));
+        return fail(
+            Problem::error(
+                "kauthz::usage::quiet",
+                "`--quiet` and `--output` cannot be used together",
+            )
+            .with_help("drop one of them"),
+        );
     }
     let chain = match load_chain(&args.policy, false) {
         Ok(c) => c,
@@ -138,9 +152,7 @@ pub fn run(args: CanIArgs) -> u8 {
         Ok(q) => q,
         Err(p) => return fail(p),
     };
-    for w in &q.warnings {
-        eprintln!("{w}");
-    }
+    eprint!("{}", q.stderr);
     let verdict = chain.authorize(&q.review);
     let allowed = verdict.is_allowed();
     match args.output {
@@ -193,7 +205,10 @@ pub fn subject_access_review(a: &Attributes, verdict: &crate::decision::Verdict)
         }
         spec.insert("resourceAttributes".into(), Value::Object(ra));
     } else {
-        spec.insert("nonResourceAttributes".into(), json!({"path": a.path, "verb": a.verb}));
+        spec.insert(
+            "nonResourceAttributes".into(),
+            json!({"path": a.path, "verb": a.verb}),
+        );
     }
     spec.insert("user".into(), Value::String(a.user.clone()));
     spec.insert("groups".into(), json!(a.groups));
@@ -206,7 +221,10 @@ pub fn subject_access_review(a: &Attributes, verdict: &crate::decision::Verdict)
         status.insert("reason".into(), Value::String(verdict.reason.clone()));
     }
     if !verdict.error.is_empty() {
-        status.insert("evaluationError".into(), Value::String(verdict.error.clone()));
+        status.insert(
+            "evaluationError".into(),
+            Value::String(verdict.error.clone()),
+        );
     }
     json!({
         "kind": "SubjectAccessReview",
@@ -225,12 +243,16 @@ fn to_yaml(v: &Value, indent: usize) -> String {
         Value::Object(m) => {
             for (k, val) in m {
                 match val {
-                    Value::Object(inner) if inner.is_empty() => out.push_str(&format!("{pad}{k}: {{}}\n")),
+                    Value::Object(inner) if inner.is_empty() => {
+                        out.push_str(&format!("{pad}{k}: {{}}\n"))
+                    }
                     Value::Object(_) => {
                         out.push_str(&format!("{pad}{k}:\n"));
                         out.push_str(&to_yaml(val, indent + 2));
                     }
-                    Value::Array(items) if items.is_empty() => out.push_str(&format!("{pad}{k}: []\n")),
+                    Value::Array(items) if items.is_empty() => {
+                        out.push_str(&format!("{pad}{k}: []\n"))
+                    }
                     Value::Array(items) => {
                         out.push_str(&format!("{pad}{k}:\n"));
                         for item in items {
@@ -250,14 +272,24 @@ fn scalar(v: &Value) -> String {
     match v {
         Value::String(s) => {
             let plain = !s.is_empty()
-                && !s.contains(['\n', '"', '\'', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%', '@', '`'])
+                && !s.contains([
+                    '\n', '"', '\'', '#', '{', '}', '[', ']', ',', '&', '*', '!', '|', '>', '%',
+                    '@', '`',
+                ])
                 && !s.contains(": ")
                 && !s.ends_with(':')
                 && !s.starts_with([' ', '-', '?', ':'])
                 && !s.ends_with(' ')
-                && !matches!(s.to_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n")
+                && !matches!(
+                    s.to_lowercase().as_str(),
+                    "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n"
+                )
                 && s.parse::<f64>().is_err();
-            if plain { s.clone() } else { serde_json::to_string(s).unwrap_or_default() }
+            if plain {
+                s.clone()
+            } else {
+                serde_json::to_string(s).unwrap_or_default()
+            }
         }
         other => other.to_string(),
     }

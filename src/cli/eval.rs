@@ -34,7 +34,10 @@ pub fn run(args: EvalArgs) -> u8 {
                 return fail(
                     Problem::error(
                         "kauthz::load::unreadable",
-                        format!("cannot read requests file `{path}`: {}", e.to_string().to_lowercase()),
+                        format!(
+                            "cannot read requests file `{path}`: {}",
+                            e.to_string().to_lowercase()
+                        ),
                     )
                     .in_file(path),
                 );
@@ -60,7 +63,10 @@ pub fn run(args: EvalArgs) -> u8 {
                     drop(out);
                     return fail(Problem::error(
                         "kauthz::load::unreadable",
-                        format!("cannot read request line {number}: {}", e.to_string().to_lowercase()),
+                        format!(
+                            "cannot read request line {number}: {}",
+                            e.to_string().to_lowercase()
+                        ),
                     ));
                 }
             }
@@ -76,7 +82,11 @@ pub fn run(args: EvalArgs) -> u8 {
             .map(|(n, line)| answer(&chain, *n, line))
             .collect();
         for a in answers {
-            if out.write_all(a.as_bytes()).and_then(|_| out.write_all(b"\n")).is_err() {
+            if out
+                .write_all(a.as_bytes())
+                .and_then(|_| out.write_all(b"\n"))
+                .is_err()
+            {
                 // The reader went away (`| head`): nothing left to say.
                 return EXIT_YES;
             }
@@ -99,7 +109,10 @@ fn answer(chain: &Chain, number: usize, line: &str) -> String {
 fn parse_request(line: &str) -> Result<Attributes, String> {
     let a: Attributes = serde_json::from_str(line).map_err(|e| format!("invalid request: {e}"))?;
     if a.user.is_empty() {
-        return Err("invalid request: `user` is empty; the server authorizes no request without a user".into());
+        return Err(
+            "invalid request: `user` is empty; the server authorizes no request without a user"
+                .into(),
+        );
     }
     if a.verb.is_empty() {
         return Err("invalid request: `verb` is empty".into());

@@ -101,8 +101,11 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
             }
             Err(e) => {
                 return Err(fail(
-                    Problem::error("kauthz::usage::bad-glob", format!("`--exclude {g}` is not a valid glob: {}", e.kind()))
-                        .with_help("use glob syntax such as `**/test/**` or `*.generated.yaml`"),
+                    Problem::error(
+                        "kauthz::usage::bad-glob",
+                        format!("`--exclude {g}` is not a valid glob: {}", e.kind()),
+                    )
+                    .with_help("use glob syntax such as `**/test/**` or `*.generated.yaml`"),
                 ));
             }
         }
@@ -114,8 +117,11 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
     let inputs: Vec<Input> = args.filename.iter().map(|f| Input::from_arg(f)).collect();
     if stdin_taken && inputs.contains(&Input::Stdin) {
         return Err(fail(
-            Problem::error("kauthz::usage::stdin-twice", "`-f -` and the requests both read stdin")
-                .with_help("give the requests with `--requests FILE`, or the policy as a file"),
+            Problem::error(
+                "kauthz::usage::stdin-twice",
+                "`-f -` and the requests both read stdin",
+            )
+            .with_help("give the requests with `--requests FILE`, or the policy as a file"),
         ));
     }
     let modes = match &args.authorization_mode {
@@ -123,11 +129,20 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
         Some(list) => match parse_modes(list, args.abac.is_some()) {
             Ok(m) => m,
             Err(e) => {
-                return Err(fail(Problem::error("kauthz::usage::authorization-mode", e.message).with_help(e.help)));
+                return Err(fail(
+                    Problem::error("kauthz::usage::authorization-mode", e.message)
+                        .with_help(e.help),
+                ));
             }
         },
     };
-    let loaded = load(&inputs, &LoadOptions { exclude, keep_text: false });
+    let loaded = load(
+        &inputs,
+        &LoadOptions {
+            exclude,
+            keep_text: false,
+        },
+    );
     let mut problems = loaded.problems.clone();
     let abac = match &args.abac {
         None => None,
@@ -138,8 +153,11 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
     };
     if args.abac.is_some() && !modes.contains(&Mode::Abac) {
         problems.push(
-            Problem::warning("kauthz::usage::abac-unused", "`--abac` is given but ABAC is not in `--authorization-mode`")
-                .with_help("add ABAC to the mode list, e.g. `--authorization-mode ABAC,RBAC`"),
+            Problem::warning(
+                "kauthz::usage::abac-unused",
+                "`--abac` is given but ABAC is not in `--authorization-mode`",
+            )
+            .with_help("add ABAC to the mode list, e.g. `--authorization-mode ABAC,RBAC`"),
         );
     }
     render::print_problems(&problems);
@@ -153,7 +171,10 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
         // A policy path that cannot be read means the answer would be about another policy.
         return Err(EXIT_ERROR);
     }
-    let options = EngineOptions { builtin: !args.no_bootstrap, modes };
+    let options = EngineOptions {
+        builtin: !args.no_bootstrap,
+        modes,
+    };
     Ok(build_chain(loaded, abac, &options))
 }
 
@@ -162,7 +183,10 @@ fn read_abac(path: &str, problems: &mut Vec<Problem>) -> Option<AbacPolicy> {
         Err(e) => {
             render::print_problems(&[Problem::error(
                 "kauthz::load::unreadable",
-                format!("cannot read ABAC policy file `{path}`: {}", e.to_string().to_lowercase()),
+                format!(
+                    "cannot read ABAC policy file `{path}`: {}",
+                    e.to_string().to_lowercase()
+                ),
             )
             .with_help("check the path given with `--abac`")
             .in_file(path)]);

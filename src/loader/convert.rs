@@ -250,6 +250,12 @@ pub fn convert(ctx: &mut Ctx<'_>, node: &Node) {
     if !ctx.is_map(node, "the document") {
         return;
     }
+    // kauthz's own assertion files live beside the manifests they test.
+    if node.get("kind").is_none() && node.get("apiVersion").is_none() && node.get("tests").is_some()
+    {
+        *ctx.skipped.entry("kauthz tests".into()).or_default() += 1;
+        return;
+    }
     let Some(kind) = ctx.required_str(node, "kind", "the object") else {
         return;
     };
