@@ -4,6 +4,13 @@
 //! The cluster comes from ../shared/bench/gen_cluster.py (deterministic; generated once into
 //! target/bench-data). Set KAUTHZ_BENCH_SCALE to small|medium|large|huge (default large).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code fails loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

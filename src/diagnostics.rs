@@ -159,7 +159,11 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.named.is_some() && self.problem.span.is_some() {
+        // With a snippet the file is named in its header; a message that already names the
+        // file needs no prefix either.
+        if (self.named.is_some() && self.problem.span.is_some())
+            || self.problem.message.contains(&self.problem.path)
+        {
             f.write_str(&self.problem.message)
         } else {
             fmt::Display::fmt(self.problem, f)

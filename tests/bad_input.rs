@@ -1,5 +1,12 @@
 //! Every kind of malformed input becomes a located problem; the rest of the input loads.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code fails loudly"
+)]
+
 use std::path::Path;
 use std::sync::Arc;
 

@@ -1,6 +1,13 @@
 //! Every case of ../shared/conformance/public, through the library and through `kauthz eval`,
 //! compared field by field. A mismatch is a bug in kauthz, never in the case.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code fails loudly"
+)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;

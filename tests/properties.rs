@@ -1,6 +1,13 @@
 //! Invariants over generated policies: the indexed RBAC authorizer answers exactly what
 //! upstream's linear visit (`rbac::naive`) answers, reason strings included.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code fails loudly"
+)]
+
 use kauthz::model::{
     BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
     Subject,

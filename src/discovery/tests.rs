@@ -1,5 +1,3 @@
-#![expect(clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
-
 use super::*;
 use crate::model::CustomResource;
 
