@@ -21,6 +21,32 @@ use kauthz::loader::{Input, LoadOptions, load};
 use kauthz::request::Attributes;
 use rayon::prelude::*;
 
+/// Counts live heap bytes, so the figures separate what the model holds from allocator slack.
+struct Counting;
+
+static LIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+static PEAK: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        let now = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(now, Relaxed);
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        LIVE.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn mb(bytes: usize) -> f64 {
+    bytes as f64 / 1e6
+}
+
 fn data_dir(scale: &str) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("target/bench-data").join(scale);
@@ -69,6 +95,14 @@ fn main() {
     };
     let inputs = [Input::Path(dir.join("policies"))];
 
+    let before = LIVE.load(std::sync::atomic::Ordering::Relaxed);
+    PEAK.store(before, std::sync::atomic::Ordering::Relaxed);
+    let loaded = load(&inputs, &LoadOptions::default());
+    let after_load = LIVE.load(std::sync::atomic::Ordering::Relaxed);
+    let chain = build_chain(loaded, None, &options);
+    let after_build = LIVE.load(std::sync::atomic::Ordering::Relaxed);
+    let heap_peak = PEAK.load(std::sync::atomic::Ordering::Relaxed);
+    drop(chain);
     let (load_index, chain) = best_of(3, || {
         let loaded = load(&inputs, &LoadOptions::default());
         assert!(loaded.problems.is_empty(), "{:?}", loaded.problems.first());
@@ -110,6 +144,12 @@ fn main() {
         "  {} requests, eval JSON lines:{:>8.1} ms",
         requests.len(),
         decide_full.as_secs_f64() * 1e3
+    );
+    println!(
+        "  heap: {:.1} MB live after load, {:.1} MB after index, {:.1} MB peak",
+        mb(after_load - before),
+        mb(after_build - before),
+        mb(heap_peak - before)
     );
     println!(
         "  peak RSS after load:             {:>8.1} MB (in-process, 3 loads)",

@@ -408,7 +408,57 @@ fn eval_answers_each_line_and_reports_bad_lines() {
 #[test]
 fn list_dumps_in_json_load_and_exclude_skips_paths() {
     // The RoleBinding's ServiceAccount subject has no namespace: it takes the binding's.
-    snap!("can_i_list_json", run(&["can-i", "get", "pods", "--subresource", "log", "-n", "dev", "--as", "system:serviceaccount:dev:ci", "-f", "tests/fixtures/list"], None));
-    snap!("can_i_exclude", run(&["can-i", "delete", "nodes", "--as", "jane", "-f", "tests/fixtures/list", "--exclude", "excluded"], None));
-    snap!("can_i_bad_glob", run(&["can-i", "get", "pods", "--as", "jane", "--exclude", "a[", "-f", "tests/fixtures/list"], None));
+    snap!(
+        "can_i_list_json",
+        run(
+            &[
+                "can-i",
+                "get",
+                "pods",
+                "--subresource",
+                "log",
+                "-n",
+                "dev",
+                "--as",
+                "system:serviceaccount:dev:ci",
+                "-f",
+                "tests/fixtures/list"
+            ],
+            None
+        )
+    );
+    snap!(
+        "can_i_exclude",
+        run(
+            &[
+                "can-i",
+                "delete",
+                "nodes",
+                "--as",
+                "jane",
+                "-f",
+                "tests/fixtures/list",
+                "--exclude",
+                "excluded"
+            ],
+            None
+        )
+    );
+    snap!(
+        "can_i_bad_glob",
+        run(
+            &[
+                "can-i",
+                "get",
+                "pods",
+                "--as",
+                "jane",
+                "--exclude",
+                "a[",
+                "-f",
+                "tests/fixtures/list"
+            ],
+            None
+        )
+    );
 }

@@ -178,8 +178,11 @@ pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
         .collect();
     let mut loaded = Loaded {
         documents,
+        // Sized up front: growing by doubling would copy every object at the peak of the load.
+        objects: Vec::with_capacity(results.iter().map(|r| r.objects.len()).sum()),
         ..Loaded::default()
     };
+    drop(line_starts);
     for r in results {
         loaded.objects.extend(r.objects);
         loaded.problems.extend(r.problems);

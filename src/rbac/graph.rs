@@ -21,7 +21,7 @@ use crate::rbac::selector::selector_matches;
 pub enum Node {
     /// A subject as bindings name it; a ServiceAccount's namespace is filled from a
     /// RoleBinding's namespace when the subject states none.
-    Subject(Subject),
+    Subject(std::sync::Arc<Subject>),
     Binding {
         kind: BindingKind,
         index: u32,
@@ -55,7 +55,7 @@ pub struct PolicyGraph {
     pub role_bindings: Vec<NodeIndex>,
     pub cluster_roles: Vec<NodeIndex>,
     pub roles: Vec<NodeIndex>,
-    subjects: HashMap<Subject, NodeIndex>,
+    subjects: HashMap<std::sync::Arc<Subject>, NodeIndex>,
 }
 
 impl PolicyGraph {
@@ -78,7 +78,7 @@ impl PolicyGraph {
             })
             .collect();
         let mut missing: HashMap<(String, String, String), NodeIndex> = HashMap::new();
-        let mut subjects: HashMap<Subject, NodeIndex> = HashMap::new();
+        let mut subjects: HashMap<std::sync::Arc<Subject>, NodeIndex> = HashMap::new();
         let mut binding_nodes = |graph: &mut DiGraph<Node, Edge>, kind: BindingKind| {
             let list = match kind {
                 BindingKind::ClusterRoleBinding => &policy.cluster_role_bindings,
@@ -119,9 +119,16 @@ impl PolicyGraph {
                     if key.kind == "ServiceAccount" && key.namespace.is_empty() {
                         key.namespace = ns.clone();
                     }
-                    let sn = *subjects
-                        .entry(key.clone())
-                        .or_insert_with(|| graph.add_node(Node::Subject(key)));
+                    // One shared copy serves as both the map key and the node weight.
+                    let sn = match subjects.get(&key) {
+                        Some(n) => *n,
+                        None => {
+                            let key = std::sync::Arc::new(key);
+                            let n = graph.add_node(Node::Subject(std::sync::Arc::clone(&key)));
+                            subjects.insert(key, n);
+                            n
+                        }
+                    };
                     graph.add_edge(
                         sn,
                         node,
@@ -174,7 +181,11 @@ impl PolicyGraph {
 
     /// Every subject node, sorted by kind, namespace, name.
     pub fn subjects(&self) -> Vec<(&Subject, NodeIndex)> {
-        let mut out: Vec<_> = self.subjects.iter().map(|(s, n)| (s, *n)).collect();
+        let mut out: Vec<_> = self
+            .subjects
+            .iter()
+            .map(|(s, n)| (s.as_ref(), *n))
+            .collect();
         out.sort_by(|a, b| {
             (&a.0.kind, &a.0.namespace, &a.0.name).cmp(&(&b.0.kind, &b.0.namespace, &b.0.name))
         });
