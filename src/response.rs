@@ -14,6 +14,14 @@ use crate::request::Attributes;
 pub fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    // Almost every name is printable ASCII without quotes or backslashes.
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -54,7 +62,10 @@ fn go_is_print(c: char) -> bool {
 }
 
 /// The apiserver's sanitiser: the base message must not look like HTML.
-fn sanitize_html(s: &str) -> String {
+fn sanitize_html(s: String) -> String {
+    if !s.contains(['&', '<', '>']) {
+        return s;
+    }
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -102,7 +113,7 @@ pub fn group_resource(group: &str, resource: &str) -> String {
 
 /// The `message` of the 403 Status for a request the chain did not allow with `reason`.
 pub fn forbidden_message(a: &Attributes, reason: &str) -> String {
-    let mut err = sanitize_html(&forbidden_base(a));
+    let mut err = sanitize_html(forbidden_base(a));
     if !reason.is_empty() {
         err.push_str(": ");
         err.push_str(reason);
@@ -201,26 +212,32 @@ impl Status {
 pub fn go_json_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{0}'..='\u{1f}' => {
-                let b = c as u32;
-                out.push_str("\\u00");
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 0xf) as usize] as char);
-            }
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let short = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            '<' | '>' | '&' | '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        start = i + c.len_utf8();
+        if !short.is_empty() {
+            out.push_str(short);
+            continue;
+        }
+        let b = c as u32;
+        out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[((b >> shift) & 0xf) as usize] as char);
         }
     }
+    out.push_str(&s[start..]);
     out.push('"');
 }
 
@@ -364,4 +381,84 @@ mod tests {
         assert_eq!(kubectl_can_i(&Verdict::no_opinion("")), "no\n");
         assert_eq!(kubectl_can_i(&Verdict::no_opinion("a\nb")), "no - a\nb\n");
     }
+}
+
+/// A JSON string as serde_json writes it (the escaping of `eval`'s own output lines).
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{:04x}", b));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `eval`'s answer line for `a` (without newline): the same bytes as
+/// `serde_json::to_string(&Outcome::new(a, verdict))`, built without the intermediate
+/// strings, because eval writes a hundred megabytes of these for a large request stream.
+pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
+    let allowed = verdict.is_allowed();
+    out.push_str("{\"decision\":\"");
+    out.push_str(verdict.decision.as_str());
+    out.push_str(if allowed {
+        "\",\"allowed\":true,\"reason\":"
+    } else {
+        "\",\"allowed\":false,\"reason\":"
+    });
+    json_string(out, &verdict.reason);
+    out.push_str(",\"kubectl_can_i\":");
+    json_string(out, &kubectl_can_i(verdict));
+    if allowed {
+        out.push_str(",\"kubectl_can_i_exit\":0,\"forbidden_message\":\"\",\"kubectl_error\":\"\",\"http_code\":200,\"status\":null,\"status_body\":\"\"}");
+        return;
+    }
+    let status = Status::forbidden(a, &verdict.reason);
+    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":");
+    json_string(out, &status.message);
+    out.push_str(",\"kubectl_error\":");
+    let mark = out.len();
+    json_string(out, &status.message);
+    out.insert_str(mark + 1, "Error from server (Forbidden): ");
+    out.push_str(",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
+    json_string(out, &status.message);
+    out.push_str(",\"reason\":\"Forbidden\",\"details\":{");
+    let mut first = true;
+    for (key, value) in [
+        ("name", &status.details.name),
+        ("group", &status.details.group),
+        ("kind", &status.details.kind),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":");
+        json_string(out, value);
+    }
+    out.push_str("},\"code\":403},\"status_body\":");
+    json_string(out, &status.body());
+    out.push('}');
 }

@@ -141,8 +141,13 @@ fn library_matches_every_case() {
         );
         for (i, req) in case.requests.iter().enumerate() {
             let a: Attributes = serde_json::from_str(req).unwrap();
-            let got = serde_json::to_value(outcome(&chain, &a)).unwrap();
+            let outcome = outcome(&chain, &a);
+            let got = serde_json::to_value(&outcome).unwrap();
             compare(&case, i, &got, &mut failures);
+            // eval's direct writer must produce exactly serde's bytes.
+            let mut line = String::new();
+            kauthz::response::write_eval_line(&mut line, &a, &chain.authorize(&a));
+            assert_eq!(line, serde_json::to_string(&outcome).unwrap(), "{req}");
             checked += 1;
         }
     }

@@ -9,8 +9,8 @@ use serde_json::json;
 use super::{EXIT_YES, PolicyArgs, fail, load_chain};
 use crate::chain::Chain;
 use crate::diagnostics::Problem;
-use crate::engine::outcome;
 use crate::request::Attributes;
+use crate::response::write_eval_line;
 
 #[derive(Args, Debug)]
 pub struct EvalArgs {
@@ -101,7 +101,11 @@ pub fn run(args: EvalArgs) -> u8 {
 /// One answer line; a malformed request yields an error object for that line.
 fn answer(chain: &Chain, number: usize, line: &str) -> String {
     match parse_request(line) {
-        Ok(a) => serde_json::to_string(&outcome(chain, &a)).unwrap_or_default(),
+        Ok(a) => {
+            let mut line = String::with_capacity(2048);
+            write_eval_line(&mut line, &a, &chain.authorize(&a));
+            line
+        }
         Err(message) => json!({"error": message, "line": number}).to_string(),
     }
 }
