@@ -302,6 +302,86 @@ impl Outcome {
     }
 }
 
+/// A JSON string as serde_json writes it (the escaping of `eval`'s own output lines).
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if esc.is_empty() {
+            out.push_str(&format!("\\u{:04x}", b));
+        } else {
+            out.push_str(esc);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
+
+/// Appends `eval`'s answer line for `a` (without newline): the same bytes as
+/// `serde_json::to_string(&Outcome::new(a, verdict))`, built without the intermediate
+/// strings, because eval writes a hundred megabytes of these for a large request stream.
+pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
+    let allowed = verdict.is_allowed();
+    out.push_str("{\"decision\":\"");
+    out.push_str(verdict.decision.as_str());
+    out.push_str(if allowed {
+        "\",\"allowed\":true,\"reason\":"
+    } else {
+        "\",\"allowed\":false,\"reason\":"
+    });
+    json_string(out, &verdict.reason);
+    out.push_str(",\"kubectl_can_i\":");
+    json_string(out, &kubectl_can_i(verdict));
+    if allowed {
+        out.push_str(",\"kubectl_can_i_exit\":0,\"forbidden_message\":\"\",\"kubectl_error\":\"\",\"http_code\":200,\"status\":null,\"status_body\":\"\"}");
+        return;
+    }
+    let status = Status::forbidden(a, &verdict.reason);
+    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":");
+    json_string(out, &status.message);
+    out.push_str(",\"kubectl_error\":");
+    let mark = out.len();
+    json_string(out, &status.message);
+    out.insert_str(mark + 1, "Error from server (Forbidden): ");
+    out.push_str(",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
+    json_string(out, &status.message);
+    out.push_str(",\"reason\":\"Forbidden\",\"details\":{");
+    let mut first = true;
+    for (key, value) in [
+        ("name", &status.details.name),
+        ("group", &status.details.group),
+        ("kind", &status.details.kind),
+    ] {
+        if value.is_empty() {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push('"');
+        out.push_str(key);
+        out.push_str("\":");
+        json_string(out, value);
+    }
+    out.push_str("},\"code\":403},\"status_body\":");
+    json_string(out, &status.body());
+    out.push('}');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,84 +461,4 @@ mod tests {
         assert_eq!(kubectl_can_i(&Verdict::no_opinion("")), "no\n");
         assert_eq!(kubectl_can_i(&Verdict::no_opinion("a\nb")), "no - a\nb\n");
     }
-}
-
-/// A JSON string as serde_json writes it (the escaping of `eval`'s own output lines).
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            out.push_str(&format!("\\u{:04x}", b));
-        } else {
-            out.push_str(esc);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-/// Appends `eval`'s answer line for `a` (without newline): the same bytes as
-/// `serde_json::to_string(&Outcome::new(a, verdict))`, built without the intermediate
-/// strings, because eval writes a hundred megabytes of these for a large request stream.
-pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
-    let allowed = verdict.is_allowed();
-    out.push_str("{\"decision\":\"");
-    out.push_str(verdict.decision.as_str());
-    out.push_str(if allowed {
-        "\",\"allowed\":true,\"reason\":"
-    } else {
-        "\",\"allowed\":false,\"reason\":"
-    });
-    json_string(out, &verdict.reason);
-    out.push_str(",\"kubectl_can_i\":");
-    json_string(out, &kubectl_can_i(verdict));
-    if allowed {
-        out.push_str(",\"kubectl_can_i_exit\":0,\"forbidden_message\":\"\",\"kubectl_error\":\"\",\"http_code\":200,\"status\":null,\"status_body\":\"\"}");
-        return;
-    }
-    let status = Status::forbidden(a, &verdict.reason);
-    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":");
-    json_string(out, &status.message);
-    out.push_str(",\"kubectl_error\":");
-    let mark = out.len();
-    json_string(out, &status.message);
-    out.insert_str(mark + 1, "Error from server (Forbidden): ");
-    out.push_str(",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
-    json_string(out, &status.message);
-    out.push_str(",\"reason\":\"Forbidden\",\"details\":{");
-    let mut first = true;
-    for (key, value) in [
-        ("name", &status.details.name),
-        ("group", &status.details.group),
-        ("kind", &status.details.kind),
-    ] {
-        if value.is_empty() {
-            continue;
-        }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push('"');
-        out.push_str(key);
-        out.push_str("\":");
-        json_string(out, value);
-    }
-    out.push_str("},\"code\":403},\"status_body\":");
-    json_string(out, &status.body());
-    out.push('}');
 }
