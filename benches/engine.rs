@@ -99,6 +99,7 @@ fn main() {
     PEAK.store(before, std::sync::atomic::Ordering::Relaxed);
     let loaded = load(&inputs, &LoadOptions::default());
     let after_load = LIVE.load(std::sync::atomic::Ordering::Relaxed);
+    let load_peak = PEAK.load(std::sync::atomic::Ordering::Relaxed);
     let chain = build_chain(loaded, None, &options);
     let after_build = LIVE.load(std::sync::atomic::Ordering::Relaxed);
     let heap_peak = PEAK.load(std::sync::atomic::Ordering::Relaxed);
@@ -150,8 +151,9 @@ fn main() {
         decide_full.as_secs_f64() * 1e3
     );
     println!(
-        "  heap: {:.1} MB live after load, {:.1} MB after index, {:.1} MB peak",
+        "  heap: {:.1} MB live after load (peak {:.1} MB while loading), {:.1} MB after index, {:.1} MB peak",
         mb(after_load - before),
+        mb(load_peak - before),
         mb(after_build - before),
         mb(heap_peak - before)
     );

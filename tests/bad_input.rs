@@ -8,7 +8,6 @@
 )]
 
 use std::path::Path;
-use std::sync::Arc;
 
 use kauthz::diagnostics::Severity;
 use kauthz::loader::{Loaded, Object, load_texts};
@@ -18,7 +17,7 @@ fn load_fixture(name: &str) -> Loaded {
         .join("tests/fixtures/bad")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
-    load_texts(vec![(format!("bad/{name}"), Arc::from(text))], false)
+    load_texts(vec![(format!("bad/{name}"), text)], false)
 }
 
 fn summary(l: &Loaded) -> Vec<String> {
@@ -126,6 +125,6 @@ fn arbitrary_bytes_never_panic() {
         ": : :",
         "kind: List\napiVersion: v1\nitems: 5",
     ] {
-        let _ = load_texts(vec![("x".into(), Arc::from(text))], false);
+        let _ = load_texts(vec![("x".into(), text.to_string())], false);
     }
 }

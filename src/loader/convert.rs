@@ -13,20 +13,24 @@ use crate::model::{
 
 pub const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
 
-/// An object read from the input.
+/// An object read from the input. Boxed: objects are gathered from every document and
+/// moved twice before they settle, and a large inline enum made each move a full copy.
 #[derive(Clone, Debug)]
 pub enum Object {
-    Role(RoleObject),
-    Binding(BindingObject),
-    Crd(CustomResource),
-    ServiceAccount(ServiceAccount),
+    Role(Box<RoleObject>),
+    Binding(Box<BindingObject>),
+    Crd(Box<CustomResource>),
+    ServiceAccount(Box<ServiceAccount>),
 }
 
 /// Conversion context for one file.
 pub struct Ctx<'a> {
     pub source: SourceId,
     pub path: &'a str,
-    pub text: &'a Arc<str>,
+    pub text: &'a str,
+    /// The file's text as diagnostics share it, made on the first problem: most files have
+    /// none, and copying every text would double the load's memory.
+    pub shared: &'a std::sync::OnceLock<Arc<str>>,
     pub line_starts: &'a [u32],
     pub problems: Vec<Problem>,
     pub objects: Vec<Object>,
@@ -35,6 +39,10 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    pub fn shared_text(&self) -> &Arc<str> {
+        self.shared.get_or_init(|| Arc::from(self.text))
+    }
+
     fn origin(&self, node: &Node) -> Origin {
         let line = self
             .line_starts
@@ -58,7 +66,7 @@ impl<'a> Ctx<'a> {
     fn problem(&mut self, node: &Node, code: &'static str, message: String, help: &str) {
         let p = Problem::error(code, message).with_help(help).at(
             self.path,
-            self.text,
+            self.shared_text(),
             node.offset as usize,
             node.len as usize,
         );
@@ -68,7 +76,7 @@ impl<'a> Ctx<'a> {
     fn warn(&mut self, node: &Node, code: &'static str, message: String, help: &str) {
         let mut p = Problem::warning(code, message).with_help(help).at(
             self.path,
-            self.text,
+            self.shared_text(),
             node.offset as usize,
             node.len as usize,
         );
@@ -293,11 +301,12 @@ pub fn convert(ctx: &mut Ctx<'_>, node: &Node) {
         }
         "ServiceAccount" if api_version == "v1" => {
             if let Some(meta) = metadata(ctx, node, true) {
-                ctx.objects.push(Object::ServiceAccount(ServiceAccount {
-                    namespace: meta.namespace,
-                    name: meta.name,
-                    origin: meta.origin,
-                }));
+                ctx.objects
+                    .push(Object::ServiceAccount(Box::new(ServiceAccount {
+                        namespace: meta.namespace,
+                        name: meta.name,
+                        origin: meta.origin,
+                    })));
             }
         }
         k if k == "List" || (k.ends_with("List") && node.get("items").is_some()) => {
@@ -388,13 +397,13 @@ fn role(ctx: &mut Ctx<'_>, node: &Node, kind: RoleKind) {
         }
         _ => None,
     };
-    ctx.objects.push(Object::Role(RoleObject {
+    ctx.objects.push(Object::Role(Box::new(RoleObject {
         kind,
         meta,
         rules,
         rule_origins,
         aggregation_rule,
-    }));
+    })));
 }
 
 fn aggregation(ctx: &mut Ctx<'_>, agg: &Node) -> Option<AggregationRule> {
@@ -479,14 +488,14 @@ fn binding(ctx: &mut Ctx<'_>, node: &Node, kind: BindingKind) {
         subjects.push(s);
         subject_origins.push(ctx.origin(item));
     }
-    ctx.objects.push(Object::Binding(BindingObject {
+    ctx.objects.push(Object::Binding(Box::new(BindingObject {
         kind,
         meta,
         subjects,
         role_ref,
         subject_origins,
         role_ref_origin,
-    }));
+    })));
 }
 
 fn crd(ctx: &mut Ctx<'_>, node: &Node) {
@@ -570,6 +579,6 @@ fn crd(ctx: &mut Ctx<'_>, node: &Node) {
         })
     })();
     if let Some(c) = parsed {
-        ctx.objects.push(Object::Crd(c));
+        ctx.objects.push(Object::Crd(Box::new(c)));
     }
 }

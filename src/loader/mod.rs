@@ -68,10 +68,10 @@ impl Loaded {
     pub fn add_to(&self, builder: &mut PolicyBuilder) {
         for o in &self.objects {
             match o {
-                Object::Role(r) => builder.add_role(r.clone()),
-                Object::Binding(b) => builder.add_binding(b.clone()),
-                Object::Crd(c) => builder.add_crd(c.clone()),
-                Object::ServiceAccount(s) => builder.add_service_account(s.clone()),
+                Object::Role(r) => builder.add_role(r.as_ref().clone()),
+                Object::Binding(b) => builder.add_binding(b.as_ref().clone()),
+                Object::Crd(c) => builder.add_crd(c.as_ref().clone()),
+                Object::ServiceAccount(s) => builder.add_service_account(s.as_ref().clone()),
             }
         }
     }
@@ -80,10 +80,10 @@ impl Loaded {
     pub fn into_builder(self, builder: &mut PolicyBuilder) -> (Vec<Source>, Vec<Problem>) {
         for o in self.objects {
             match o {
-                Object::Role(r) => builder.add_role(r),
-                Object::Binding(b) => builder.add_binding(b),
-                Object::Crd(c) => builder.add_crd(c),
-                Object::ServiceAccount(s) => builder.add_service_account(s),
+                Object::Role(r) => builder.add_role(*r),
+                Object::Binding(b) => builder.add_binding(*b),
+                Object::Crd(c) => builder.add_crd(*c),
+                Object::ServiceAccount(s) => builder.add_service_account(*s),
             }
         }
         (self.sources, self.problems)
@@ -112,7 +112,7 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
             Input::Path(p) => collect(p, options, &mut files, &mut problems),
         }
     }
-    let read: Vec<Result<(String, Arc<str>), Problem>> = files
+    let read: Vec<Result<(String, String), Problem>> = files
         .into_par_iter()
         .map(|(name, path)| read_text(&name, path.as_deref()).map(|t| (name, t)))
         .collect();
@@ -130,7 +130,9 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
 }
 
 /// Loads already-read texts (name, text) as if they were files, in order.
-pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
+pub fn load_texts(texts: Vec<(String, String)>, keep_text: bool) -> Loaded {
+    let shared: Vec<std::sync::OnceLock<Arc<str>>> =
+        texts.iter().map(|_| std::sync::OnceLock::new()).collect();
     // Parse every document of every file in one parallel pass: one huge file must not
     // serialise the load.
     let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
@@ -154,6 +156,7 @@ pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
                 source: i as SourceId,
                 path: name,
                 text,
+                shared: &shared[i],
                 line_starts: &line_starts[i],
                 problems: Vec::new(),
                 objects: Vec::new(),
@@ -166,9 +169,12 @@ pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
                         .with_help(
                             "fix the YAML syntax; the other documents of the file still load",
                         )
-                        .at(name, text, err.offset, 1),
+                        .at(name, ctx.shared_text(), err.offset, 1),
                 ),
             }
+            // A document usually holds one object, but a growing Vec reserves room for four:
+            // across 47,000 documents that slack was most of the load's peak memory.
+            ctx.objects.shrink_to_fit();
             DocResult {
                 objects: ctx.objects,
                 problems: ctx.problems,
@@ -192,9 +198,10 @@ pub fn load_texts(texts: Vec<(String, Arc<str>)>, keep_text: bool) -> Loaded {
     }
     loaded.sources = texts
         .into_iter()
-        .map(|(path, text)| Source {
+        .zip(shared)
+        .map(|((path, text), shared)| Source {
             path,
-            text: keep_text.then_some(text),
+            text: keep_text.then(|| shared.into_inner().unwrap_or_else(|| Arc::from(text))),
         })
         .collect();
     sort_problems(&mut loaded.problems);
@@ -292,7 +299,7 @@ fn is_excluded(path: &Path, options: &LoadOptions) -> bool {
         .is_some_and(|g| g.is_match(path) || path.file_name().is_some_and(|n| g.is_match(n)))
 }
 
-fn read_text(name: &str, path: Option<&Path>) -> Result<Arc<str>, Problem> {
+fn read_text(name: &str, path: Option<&Path>) -> Result<String, Problem> {
     let mut bytes = Vec::new();
     let result = match path {
         Some(p) => std::fs::read(p).map(|b| bytes = b),
@@ -306,14 +313,16 @@ fn read_text(name: &str, path: Option<&Path>) -> Result<Arc<str>, Problem> {
         .in_file(name));
     }
     // A UTF-8 byte-order mark is allowed, as kubectl allows it.
-    let body = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    match std::str::from_utf8(body) {
-        Ok(s) => Ok(Arc::from(s)),
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(s),
         Err(e) => Err(Problem::error(
             "kauthz::load::encoding",
             format!(
                 "`{name}` is not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
+                e.utf8_error().valid_up_to()
             ),
         )
         .with_help("save the file as UTF-8")

@@ -145,7 +145,7 @@ impl RbacAuthorizer {
                 kind: RoleKind::Role,
                 index,
             } => Ok(&self.policy.roles[*index as usize].rules),
-            Node::MissingRole { error, .. } => Err(error),
+            Node::MissingRole(missing) => Err(&missing.error),
             _ => Err("not a role"),
         }
     }
