@@ -146,6 +146,33 @@ pub struct StatusDetails {
     pub kind: String,
 }
 
+impl StatusDetails {
+    /// `{"name":…,"group":…,"kind":…}` with empty fields left out, strings escaped by `escape`
+    /// (Go's encoder for the response body, serde's for eval's own lines).
+    fn write_json(&self, out: &mut String, escape: fn(&mut String, &str)) {
+        out.push('{');
+        let mut first = true;
+        for (key, value) in [
+            ("name", &self.name),
+            ("group", &self.group),
+            ("kind", &self.kind),
+        ] {
+            if value.is_empty() {
+                continue;
+            }
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push('"');
+            out.push_str(key);
+            out.push_str("\":");
+            escape(out, value);
+        }
+        out.push('}');
+    }
+}
+
 /// The `metav1.Status` of a 403, fields in the order the server writes them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -183,26 +210,9 @@ impl Status {
         let mut out = String::with_capacity(256 + self.message.len());
         out.push_str("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
         go_json_string(&mut out, &self.message);
-        out.push_str(",\"reason\":\"Forbidden\",\"details\":{");
-        let mut first = true;
-        for (key, value) in [
-            ("name", &self.details.name),
-            ("group", &self.details.group),
-            ("kind", &self.details.kind),
-        ] {
-            if value.is_empty() {
-                continue;
-            }
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            out.push('"');
-            out.push_str(key);
-            out.push_str("\":");
-            go_json_string(&mut out, value);
-        }
-        out.push_str(&format!("}},\"code\":{}}}\n", self.code));
+        out.push_str(",\"reason\":\"Forbidden\",\"details\":");
+        self.details.write_json(&mut out, go_json_string);
+        out.push_str(&format!(",\"code\":{}}}\n", self.code));
         out
     }
 }
@@ -358,26 +368,9 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
     out.insert_str(mark + 1, "Error from server (Forbidden): ");
     out.push_str(",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
     json_string(out, &status.message);
-    out.push_str(",\"reason\":\"Forbidden\",\"details\":{");
-    let mut first = true;
-    for (key, value) in [
-        ("name", &status.details.name),
-        ("group", &status.details.group),
-        ("kind", &status.details.kind),
-    ] {
-        if value.is_empty() {
-            continue;
-        }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        out.push('"');
-        out.push_str(key);
-        out.push_str("\":");
-        json_string(out, value);
-    }
-    out.push_str("},\"code\":403},\"status_body\":");
+    out.push_str(",\"reason\":\"Forbidden\",\"details\":");
+    status.details.write_json(out, json_string);
+    out.push_str(",\"code\":403},\"status_body\":");
     json_string(out, &status.body());
     out.push('}');
 }

@@ -322,7 +322,7 @@ fn expand_shortcut(discovery: &Discovery, input: &Gvr, warnings: &mut Vec<String
                     if !warned.contains(&long) {
                         warnings.push(format!(
                             "Warning: short name {} could also match lower priority resource {}",
-                            go_quote(&input.resource),
+                            crate::response::go_quote(&input.resource),
                             group_resource_string(long.0, long.1)
                         ));
                         warned.push(long);
@@ -426,32 +426,6 @@ pub(super) fn go_to_lower(s: &str) -> String {
             }
         })
         .collect()
-}
-
-/// Go's `%q` for a string.
-fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x80 && c.is_control() => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// apimachinery `CompareKubeAwareVersionStrings`: GA above beta above alpha, then higher major,
