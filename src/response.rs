@@ -149,7 +149,8 @@ pub struct StatusDetails {
 impl StatusDetails {
     /// `{"name":…,"group":…,"kind":…}` with empty fields left out, strings escaped by `escape`
     /// (Go's encoder for the response body, serde's for eval's own lines).
-    fn write_json(&self, out: &mut String, escape: fn(&mut String, &str)) {
+    /// `quote` is `"`, or `\"` when the object is itself written inside a JSON string.
+    fn write_json(&self, out: &mut String, quote: &str, escape: fn(&mut String, &str)) {
         out.push('{');
         let mut first = true;
         for (key, value) in [
@@ -164,9 +165,10 @@ impl StatusDetails {
                 out.push(',');
             }
             first = false;
-            out.push('"');
+            out.push_str(quote);
             out.push_str(key);
-            out.push_str("\":");
+            out.push_str(quote);
+            out.push(':');
             escape(out, value);
         }
         out.push('}');
@@ -211,7 +213,7 @@ impl Status {
         out.push_str("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
         go_json_string(&mut out, &self.message);
         out.push_str(",\"reason\":\"Forbidden\",\"details\":");
-        self.details.write_json(&mut out, go_json_string);
+        self.details.write_json(&mut out, "\"", go_json_string);
         out.push_str(&format!(",\"code\":{}}}\n", self.code));
         out
     }
@@ -315,29 +317,33 @@ impl Outcome {
 /// A JSON string as serde_json writes it (the escaping of `eval`'s own output lines).
 fn json_string(out: &mut String, s: &str) {
     out.push('"');
+    json_escape_into(out, s);
+    out.push('"');
+}
+
+/// The inside of a serde_json string: runs without escapes are copied whole.
+fn json_escape_into(out: &mut String, s: &str) {
+    let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
+    while let Some(offset) = bytes[start..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+    {
+        let i = start + offset;
         out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            out.push_str(&format!("\\u{:04x}", b));
-        } else {
-            out.push_str(esc);
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            b => out.push_str(&format!("\\u{b:04x}")),
         }
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Appends `eval`'s answer line for `a` (without newline): the same bytes as
@@ -360,19 +366,37 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
         return;
     }
     let status = Status::forbidden(a, &verdict.reason);
-    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":");
-    json_string(out, &status.message);
-    out.push_str(",\"kubectl_error\":");
-    let mark = out.len();
-    json_string(out, &status.message);
-    out.insert_str(mark + 1, "Error from server (Forbidden): ");
-    out.push_str(",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
-    json_string(out, &status.message);
+    // The message appears three times; escape it once.
+    let mut message = String::with_capacity(status.message.len() + 32);
+    json_escape_into(&mut message, &status.message);
+    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":\"");
+    out.push_str(&message);
+    out.push_str("\",\"kubectl_error\":\"Error from server (Forbidden): ");
+    out.push_str(&message);
+    out.push_str("\",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"");
+    out.push_str(&message);
+    out.push('"');
     out.push_str(",\"reason\":\"Forbidden\",\"details\":");
-    status.details.write_json(out, json_string);
-    out.push_str(",\"code\":403},\"status_body\":");
-    json_string(out, &status.body());
-    out.push('}');
+    status.details.write_json(out, "\"", json_string);
+    out.push_str(",\"code\":403},\"status_body\":\"");
+    // The body is Go-escaped JSON, and here it is escaped again as a JSON string: both
+    // escapings compose, so write the doubly escaped form in one pass.
+    out.push_str(r#"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":"#);
+    json_of_go_json_string(out, &status.message);
+    out.push_str(r#",\"reason\":\"Forbidden\",\"details\":"#);
+    status
+        .details
+        .write_json(out, "\\\"", json_of_go_json_string);
+    out.push_str(r#",\"code\":403}\n"}"#);
+}
+
+/// `json_string(go_json_string(s))` without its outer quotes, in one pass: every Go escape
+/// starts with a backslash, which the JSON escaping doubles.
+fn json_of_go_json_string(out: &mut String, s: &str) {
+    let mut go = String::with_capacity(s.len() + 8);
+    go_json_string(&mut go, s);
+    // `go` is `"…"`: its quotes become `\"` and its escapes' backslashes double.
+    json_escape_into(out, &go);
 }
 
 #[cfg(test)]

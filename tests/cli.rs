@@ -465,5 +465,22 @@ fn list_dumps_in_json_load_and_exclude_skips_paths() {
 
 #[test]
 fn bad_abac_lines_are_reported_and_good_lines_still_decide() {
-    snap!("can_i_bad_abac", run(&["can-i", "delete", "pods", "-n", "dev", "--as", "alice", "--no-bootstrap", "--abac", "tests/fixtures/bad/bad.abac.jsonl"], None));
+    snap!(
+        "can_i_bad_abac",
+        run(
+            &[
+                "can-i",
+                "delete",
+                "pods",
+                "-n",
+                "dev",
+                "--as",
+                "alice",
+                "--no-bootstrap",
+                "--abac",
+                "tests/fixtures/bad/bad.abac.jsonl"
+            ],
+            None
+        )
+    );
 }
