@@ -545,26 +545,15 @@ fn crd(ctx: &mut Ctx<'_>, node: &Node) {
                     versions.push(name.to_string());
                 }
             }
-            for sub in ["status", "scale"] {
-                if v.get("subresources").and_then(|s| s.get(sub)).is_some()
-                    && !subresources.iter().any(|s| s == sub)
-                {
-                    subresources.push(sub.to_string());
-                }
-            }
+            note_subresources(v, &mut subresources);
         }
         if let Some(v) = spec.get("version").and_then(Node::as_str)
             && !versions.iter().any(|x| x == v)
         {
             versions.push(v.to_string());
         }
-        for sub in ["status", "scale"] {
-            if spec.get("subresources").and_then(|s| s.get(sub)).is_some()
-                && !subresources.iter().any(|s| s == sub)
-            {
-                subresources.push(sub.to_string());
-            }
-        }
+        // apiextensions v1beta1 declared them once for all versions.
+        note_subresources(spec, &mut subresources);
         Some(CustomResource {
             group,
             versions,
@@ -580,5 +569,19 @@ fn crd(ctx: &mut Ctx<'_>, node: &Node) {
     })();
     if let Some(c) = parsed {
         ctx.objects.push(Object::Crd(Box::new(c)));
+    }
+}
+
+/// The `status` and `scale` subresources a CRD version (or v1beta1 spec) declares.
+fn note_subresources(parent: &Node, found: &mut Vec<String>) {
+    for sub in ["status", "scale"] {
+        if parent
+            .get("subresources")
+            .and_then(|s| s.get(sub))
+            .is_some()
+            && !found.iter().any(|s| s == sub)
+        {
+            found.push(sub.to_string());
+        }
     }
 }

@@ -64,18 +64,6 @@ impl Loaded {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }
 
-    /// Adds every object to `builder`, in order.
-    pub fn add_to(&self, builder: &mut PolicyBuilder) {
-        for o in &self.objects {
-            match o {
-                Object::Role(r) => builder.add_role(r.as_ref().clone()),
-                Object::Binding(b) => builder.add_binding(b.as_ref().clone()),
-                Object::Crd(c) => builder.add_crd(c.as_ref().clone()),
-                Object::ServiceAccount(s) => builder.add_service_account(s.as_ref().clone()),
-            }
-        }
-    }
-
     /// Moves every object into `builder`.
     pub fn into_builder(self, builder: &mut PolicyBuilder) -> (Vec<Source>, Vec<Problem>) {
         for o in self.objects {
