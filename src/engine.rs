@@ -3,7 +3,9 @@
 use crate::abac::AbacPolicy;
 use crate::bootstrap::builtin_policy;
 use crate::chain::{Chain, Mode};
-use crate::loader::Loaded;
+use crate::discovery::Discovery;
+use crate::loader::{Loaded, Source};
+use crate::model::Origin;
 use crate::policy::{PolicyBuilder, PolicySet};
 use crate::rbac::authorizer::RbacAuthorizer;
 use crate::request::Attributes;
@@ -19,6 +21,11 @@ pub struct EngineOptions {
 
 /// Builds the policy set: built-ins first, then the user's objects in load order.
 pub fn policy_set(loaded: Loaded, builtin: bool) -> PolicySet {
+    policy_set_with_sources(loaded, builtin).0
+}
+
+/// As [`policy_set`], also handing back the sources the objects' origins point into.
+pub fn policy_set_with_sources(loaded: Loaded, builtin: bool) -> (PolicySet, Vec<Source>) {
     let mut builder = PolicyBuilder::new();
     if builtin {
         let b = builtin_policy();
@@ -29,14 +36,54 @@ pub fn policy_set(loaded: Loaded, builtin: bool) -> PolicySet {
             builder.add_binding(binding);
         }
     }
-    let _ = loaded.into_builder(&mut builder);
-    builder.build()
+    let (sources, _) = loaded.into_builder(&mut builder);
+    (builder.build(), sources)
 }
 
 /// Builds the whole chain.
 pub fn build_chain(loaded: Loaded, abac: Option<AbacPolicy>, options: &EngineOptions) -> Chain {
     let rbac = RbacAuthorizer::new(policy_set(loaded, options.builtin));
     Chain::new(options.modes.clone(), rbac, abac)
+}
+
+/// Everything a command needs to answer questions about one loaded policy: the chain, the
+/// sources its objects' origins point into, and resource discovery (built-ins plus CRDs).
+pub struct Workspace {
+    pub chain: Chain,
+    pub sources: Vec<Source>,
+    pub discovery: Discovery,
+}
+
+impl Workspace {
+    /// Builds the chain and keeps the sources and discovery beside it.
+    pub fn new(loaded: Loaded, abac: Option<AbacPolicy>, options: &EngineOptions) -> Self {
+        let (policy, sources) = policy_set_with_sources(loaded, options.builtin);
+        let discovery = Discovery::with_crds(&policy.crds);
+        let rbac = RbacAuthorizer::new(policy);
+        Workspace {
+            chain: Chain::new(options.modes.clone(), rbac, abac),
+            sources,
+            discovery,
+        }
+    }
+
+    /// The file an origin points into, or `None` for built-in objects.
+    pub fn source_path(&self, origin: &Origin) -> Option<&str> {
+        if origin.is_builtin() {
+            return None;
+        }
+        self.sources
+            .get(origin.source as usize)
+            .map(|s| s.path.as_str())
+    }
+
+    /// `path:line:column` for an origin, or `built-in` for the default policy's objects.
+    pub fn locate(&self, origin: &Origin) -> String {
+        match self.source_path(origin) {
+            Some(path) => format!("{path}:{}:{}", origin.line, origin.column),
+            None => "built-in".to_string(),
+        }
+    }
 }
 
 /// Decides one request and derives everything the server and kubectl would show.

@@ -3,10 +3,9 @@
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value, json};
 
-use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_chain, write_stdout};
+use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_workspace, write_stdout};
 use crate::diagnostics::Problem;
-use crate::discovery::{Discovery, non_resource_can_i_stderr};
-use crate::identity::impersonated_groups;
+use crate::question::{RequestSpec, question};
 use crate::request::Attributes;
 use crate::response::{Status, kubectl_can_i};
 
@@ -48,84 +47,19 @@ pub enum Format {
     Yaml,
 }
 
-/// The request `can-i` asks about, as kubectl builds it, plus kubectl's warnings.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Question {
-    /// The SelfSubjectAccessReview's attributes.
-    pub review: Attributes,
-    /// The real request's attributes: a cluster-scoped resource carries no namespace.
-    pub real: Attributes,
-    /// What kubectl prints on stderr before asking (warnings, each with its blank line).
-    pub stderr: String,
-}
-
-/// Builds the question from the arguments (kubectl `cani.go` Complete/resourceFor/Validate).
-pub fn question(args: &CanIArgs, discovery: &Discovery) -> Result<Question, Problem> {
-    let Some(user) = args.as_user.clone().filter(|u| !u.is_empty()) else {
-        return Err(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
-            .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
-    };
-    if args.all_namespaces && args.namespace.is_some() {
-        return Err(Problem::error(
-            "kauthz::usage::namespace",
-            "`--namespace` and `--all-namespaces` cannot be used together",
-        )
-        .with_help("drop one of them"));
-    }
-    let groups = impersonated_groups(&user, &args.as_group);
-    let namespace = if args.all_namespaces {
-        String::new()
-    } else {
-        args.namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string())
-    };
-    let mut review = Attributes {
-        user,
-        groups,
-        verb: args.verb.clone(),
-        namespace,
-        ..Attributes::default()
-    };
-    if args.target.starts_with('/') {
-        if args.subresource.is_some() {
-            return Err(Problem::error(
-                "kauthz::usage::subresource",
-                "`--subresource` cannot be used with a non-resource URL",
-            )
-            .with_help("a URL has no subresource; drop `--subresource`"));
+impl CanIArgs {
+    /// The request part of the arguments, as the library takes it.
+    pub fn spec(&self) -> RequestSpec {
+        RequestSpec {
+            verb: self.verb.clone(),
+            target: self.target.clone(),
+            as_user: self.as_user.clone(),
+            as_group: self.as_group.clone(),
+            namespace: self.namespace.clone(),
+            all_namespaces: self.all_namespaces,
+            subresource: self.subresource.clone(),
         }
-        review.resource_request = false;
-        review.path = args.target.clone();
-        review.namespace.clear();
-        let real = review.clone();
-        let stderr = non_resource_can_i_stderr(&args.verb);
-        return Ok(Question {
-            review,
-            real,
-            stderr,
-        });
     }
-    let (type_arg, name) = match args.target.split_once('/') {
-        Some((t, n)) => (t, n.to_string()),
-        None => (args.target.as_str(), String::new()),
-    };
-    let resolved = discovery.resolve_can_i(type_arg);
-    let stderr = discovery.can_i_stderr(&args.verb, &resolved, args.all_namespaces);
-    review.resource_request = true;
-    review.api_group = resolved.group;
-    review.resource = resolved.resource;
-    review.subresource = args.subresource.clone().unwrap_or_default();
-    review.name = name;
-    let mut real = review.clone();
-    if discovery.is_namespaced(&real.api_group, &real.resource) == Some(false) {
-        real.namespace.clear();
-    }
-    Ok(Question {
-        review,
-        real,
-        stderr,
-    })
 }
 
 pub fn run(args: CanIArgs) -> u8 {
@@ -143,12 +77,12 @@ pub fn run(args: CanIArgs) -> u8 {
             .with_help("drop one of them"),
         );
     }
-    let chain = match load_chain(&args.policy, false) {
-        Ok(c) => c,
+    let ws = match load_workspace(&args.policy, false) {
+        Ok(w) => w,
         Err(code) => return code,
     };
-    let discovery = Discovery::with_crds(&chain.rbac().policy().crds);
-    let q = match question(&args, &discovery) {
+    let chain = &ws.chain;
+    let q = match question(&args.spec(), &ws.discovery) {
         Ok(q) => q,
         Err(p) => return fail(p),
     };

@@ -6,7 +6,7 @@ use clap::Args;
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::{EXIT_YES, PolicyArgs, fail, load_chain};
+use super::{EXIT_YES, PolicyArgs, fail, load_workspace};
 use crate::chain::Chain;
 use crate::diagnostics::Problem;
 use crate::request::Attributes;
@@ -44,8 +44,8 @@ pub fn run(args: EvalArgs) -> u8 {
             }
         },
     };
-    let chain = match load_chain(&args.policy, args.requests.is_none()) {
-        Ok(c) => c,
+    let chain = match load_workspace(&args.policy, args.requests.is_none()) {
+        Ok(w) => w.chain,
         Err(code) => return code,
     };
     let mut lines = BufReader::with_capacity(1 << 20, reader).lines();

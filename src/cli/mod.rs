@@ -12,9 +12,9 @@ use clap::{Args, Parser, Subcommand};
 use globset::{Glob, GlobSetBuilder};
 
 use crate::abac::{AbacPolicy, parse_policy_file};
-use crate::chain::{Chain, Mode, default_modes, parse_modes};
+use crate::chain::{Mode, default_modes, parse_modes};
 use crate::diagnostics::{Problem, Severity};
-use crate::engine::{EngineOptions, build_chain};
+use crate::engine::{EngineOptions, Workspace};
 use crate::loader::{Input, LoadOptions, load};
 
 /// Exit codes, as `kubectl auth can-i` uses 0 and 1.
@@ -92,7 +92,16 @@ pub(crate) fn fail(problem: Problem) -> u8 {
 
 /// Loads everything `PolicyArgs` names and builds the chain. Problems are printed; the
 /// result is `Err(exit code)` when loading cannot go on.
-pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, u8> {
+pub(crate) fn load_workspace(args: &PolicyArgs, stdin_taken: bool) -> Result<Workspace, u8> {
+    load_workspace_with(args, stdin_taken, false)
+}
+
+/// As [`load_workspace`]; `keep_text` keeps each file's text for diagnostics that point into it.
+pub(crate) fn load_workspace_with(
+    args: &PolicyArgs,
+    stdin_taken: bool,
+    keep_text: bool,
+) -> Result<Workspace, u8> {
     let mut globs = GlobSetBuilder::new();
     for g in &args.exclude {
         match Glob::new(g) {
@@ -136,13 +145,7 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
             }
         },
     };
-    let loaded = load(
-        &inputs,
-        &LoadOptions {
-            exclude,
-            keep_text: false,
-        },
-    );
+    let loaded = load(&inputs, &LoadOptions { exclude, keep_text });
     let mut problems = loaded.problems.clone();
     let abac = match &args.abac {
         None => None,
@@ -175,7 +178,7 @@ pub(crate) fn load_chain(args: &PolicyArgs, stdin_taken: bool) -> Result<Chain, 
         builtin: !args.no_bootstrap,
         modes,
     };
-    Ok(build_chain(loaded, abac, &options))
+    Ok(Workspace::new(loaded, abac, &options))
 }
 
 fn read_abac(path: &str, problems: &mut Vec<Problem>) -> Option<AbacPolicy> {

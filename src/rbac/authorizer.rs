@@ -77,6 +77,19 @@ impl Scope {
     }
 }
 
+/// One rule that applies to a user through one binding (upstream `RulesFor`, with sources).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedRule<'a> {
+    pub binding_kind: BindingKind,
+    /// Position of the binding in the policy's sorted vector of its kind.
+    pub binding: u32,
+    /// The role node the binding's roleRef leads to.
+    pub role: NodeIndex,
+    /// Index of the rule in the role's rules.
+    pub rule_index: usize,
+    pub rule: &'a PolicyRule,
+}
+
 /// What the RBAC authorizer found for one request, for explain and for the verdict.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RbacOutcome {
@@ -197,6 +210,55 @@ impl RbacAuthorizer {
             }
         }
         RbacOutcome::NotAllowed { errors }
+    }
+
+    /// Every rule that applies to the user and groups of `a` in `a.namespace` (cluster-wide
+    /// bindings first, then the namespace's RoleBindings, each in name order), as upstream's
+    /// `RulesFor` collects them for a SelfSubjectRulesReview; the second value holds the
+    /// errors of bindings whose role cannot be found. Only `user`, `groups` and `namespace`
+    /// of `a` are read.
+    pub fn rules_for<'a>(&'a self, a: &Attributes) -> (Vec<AppliedRule<'a>>, Vec<String>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let mut slots = Vec::new();
+        let scopes = [
+            Some((&self.cluster, BindingKind::ClusterRoleBinding)),
+            if a.namespace.is_empty() {
+                None
+            } else {
+                self.namespaces
+                    .get(&a.namespace)
+                    .map(|s| (s, BindingKind::RoleBinding))
+            },
+        ];
+        for (scope, kind) in scopes.into_iter().flatten() {
+            scope.candidates(a, &mut slots);
+            for &slot in &slots {
+                let (position, role) = scope.entries[slot as usize];
+                match self.rules_of(role) {
+                    Err(e) => errors.push(e.to_string()),
+                    Ok(rules) => {
+                        for (rule_index, rule) in rules.iter().enumerate() {
+                            out.push(AppliedRule {
+                                binding_kind: kind,
+                                binding: position,
+                                role,
+                                rule_index,
+                                rule,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        (out, errors)
+    }
+
+    /// Namespaces that have at least one RoleBinding, sorted.
+    pub fn binding_namespaces(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.namespaces.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
     }
 
     pub fn binding(&self, kind: BindingKind, position: u32) -> &BindingObject {
