@@ -15,6 +15,7 @@ pub mod identity;
 pub mod loader;
 pub mod model;
 pub mod policy;
+pub mod query;
 pub mod question;
 pub mod rbac;
 pub mod request;

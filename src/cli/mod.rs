@@ -3,7 +3,10 @@
 
 mod can_i;
 mod eval;
+mod graph;
+mod matrix;
 mod render;
+mod who_can;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -41,6 +44,16 @@ pub enum Command {
     CanI(can_i::CanIArgs),
     /// Decide access requests given as JSON lines; one JSON answer per line
     Eval(eval::EvalArgs),
+    /// List every subject allowed to make a request, with the bindings and roles that grant it
+    #[command(name = "who-can")]
+    WhoCan(who_can::WhoCanArgs),
+    /// List the namespaces in which a user may make a request
+    #[command(name = "where-can")]
+    WhereCan(who_can::WhereCanArgs),
+    /// Draw an access matrix (resources × verbs for a user, or subjects × verbs for a resource)
+    Matrix(matrix::MatrixArgs),
+    /// Export the subject → binding → role → rule graph as DOT, Mermaid or JSON
+    Graph(graph::GraphArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
@@ -80,6 +93,10 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::CanI(args) => can_i::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::WhoCan(args) => who_can::run_who_can(args),
+        Command::WhereCan(args) => who_can::run_where_can(args),
+        Command::Matrix(args) => matrix::run(args),
+        Command::Graph(args) => graph::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,149 @@
+//! `where-can`: the namespaces in which one user may make a request (the API server has no
+//! such query; it would take one access review per namespace).
+//!
+//! Each known namespace is decided by the chain itself (one `Chain::authorize_traced` per
+//! namespace), so the answer is exact by construction. Known namespaces are those the policy
+//! mentions: RoleBindings', Roles' and ServiceAccounts' namespaces, namespaced ABAC lines,
+//! and the user's own namespace when it is a service account. "Every namespace" is decided
+//! by also asking for a namespace the policy does not mention: whatever allows it there
+//! (a ClusterRoleBinding, an ABAC line for `*`, `system:masters`) allows it in any namespace.
+
+use serde::Serialize;
+
+use crate::decision::Decision;
+use crate::engine::Workspace;
+use crate::identity::parse_service_account;
+use crate::query::who_can::RequestView;
+use crate::rbac::authorizer::RbacOutcome;
+use crate::request::Attributes;
+
+/// One namespace where the request is allowed, and what allows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NamespaceGrant {
+    pub namespace: String,
+    /// The authorizer that allowed (`system:masters`, `RBAC`, `ABAC`, `AlwaysAllow`).
+    pub authorizer: String,
+    /// The chain's reason (`RBAC: allowed by ...`); empty when the authorizer gives none.
+    pub reason: String,
+    /// Where the allowing binding or ABAC line is written; empty when built into the chain.
+    pub source: String,
+}
+
+/// The answer of `where-can`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhereCan {
+    pub user: String,
+    pub groups: Vec<String>,
+    pub request: RequestView,
+    /// False for cluster-scoped resources and non-resource URLs: then only `cluster` counts.
+    pub namespaced: bool,
+    /// Namespaces known from the policy, sorted.
+    pub known_namespaces: Vec<String>,
+    /// The known namespaces where it is allowed, sorted.
+    pub allowed: Vec<NamespaceGrant>,
+    /// Allowed in every namespace, including any the policy does not mention.
+    pub every_namespace: bool,
+    /// The request without a namespace (across all namespaces at once, as `kubectl get -A`,
+    /// or the cluster-scoped request itself) is allowed.
+    pub cluster: Option<NamespaceGrant>,
+}
+
+/// Namespaces the policy mentions, sorted and unique.
+pub fn known_namespaces(ws: &Workspace) -> Vec<String> {
+    let policy = ws.chain.rbac().policy();
+    let mut v: Vec<&str> = ws.chain.rbac().binding_namespaces();
+    v.extend(policy.roles.iter().map(|r| r.meta.namespace.as_str()));
+    v.extend(policy.service_accounts.iter().map(|s| s.namespace.as_str()));
+    if let Some(abac) = ws.chain.abac() {
+        v.extend(abac.rules.iter().map(|r| r.namespace.as_str()));
+    }
+    v.retain(|n| !n.is_empty() && *n != "*");
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(str::to_string).collect()
+}
+
+/// Where the user of `a` may make `a` (its namespace is ignored). `namespaced` says whether
+/// the resource is namespaced (false for cluster-scoped resources and URLs).
+pub fn where_can(ws: &Workspace, a: &Attributes, namespaced: bool) -> WhereCan {
+    let mut known = known_namespaces(ws);
+    if let Some((ns, _)) = parse_service_account(&a.user)
+        && let Err(pos) = known.binary_search_by(|k| k.as_str().cmp(ns))
+    {
+        known.insert(pos, ns.to_string());
+    }
+    let mut req = a.clone();
+    req.namespace.clear();
+    let cluster = decide(ws, &req);
+    let mut allowed = Vec::new();
+    let mut every_namespace = false;
+    if namespaced {
+        for ns in &known {
+            req.namespace.clone_from(ns);
+            if let Some(g) = decide(ws, &req) {
+                allowed.push(g);
+            }
+        }
+        req.namespace = unlisted_namespace(&known);
+        every_namespace = allowed.len() == known.len() && decide(ws, &req).is_some();
+    }
+    WhereCan {
+        user: a.user.clone(),
+        groups: a.groups.clone(),
+        request: RequestView {
+            namespace: String::new(),
+            ..RequestView::of(a)
+        },
+        namespaced,
+        known_namespaces: known,
+        allowed,
+        every_namespace,
+        cluster,
+    }
+}
+
+/// A namespace name no policy object mentions (not even a valid name, so no cluster has it).
+fn unlisted_namespace(known: &[String]) -> String {
+    let mut name = String::from("<any other namespace>");
+    while known.iter().any(|k| *k == name) {
+        name.push('_');
+    }
+    name
+}
+
+fn decide(ws: &Workspace, a: &Attributes) -> Option<NamespaceGrant> {
+    let traced = ws.chain.authorize_traced(a);
+    if traced.verdict.decision != Decision::Allow {
+        return None;
+    }
+    let authorizer = traced
+        .steps
+        .last()
+        .map(|s| s.authorizer.to_string())
+        .unwrap_or_default();
+    let source = match authorizer.as_str() {
+        "RBAC" => match ws.chain.rbac().evaluate(a) {
+            RbacOutcome::Allowed { kind, position, .. } => {
+                let b = ws.chain.rbac().binding(kind, position);
+                ws.locate(&b.meta.origin)
+            }
+            RbacOutcome::NotAllowed { .. } => String::new(),
+        },
+        "ABAC" => ws
+            .chain
+            .abac()
+            .and_then(|p| {
+                p.first_match(a)
+                    .map(|i| format!("{}:{}", p.path, p.rules[i].line))
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    Some(NamespaceGrant {
+        namespace: a.namespace.clone(),
+        authorizer,
+        reason: traced.verdict.reason,
+        source,
+    })
+}
