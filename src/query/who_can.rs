@@ -48,7 +48,7 @@ impl ObjectRef {
 
 /// Why a subject is allowed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "authorizer")]
+#[serde(tag = "authorizer", rename_all_fields = "camelCase")]
 pub enum Grant {
     /// The privileged-group authorizer that runs before the modes.
     #[serde(rename = "system:masters")]

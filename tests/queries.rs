@@ -1,0 +1,504 @@
+//! who-can, where-can, matrix and graph on the example policy (snapshots of the binary's
+//! output) and over generated policies (each answer equals individual chain evaluations).
+//! Snapshots live in the top-level `snapshots/` folder.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code fails loudly"
+)]
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use kauthz::chain::{Chain, Mode, SYSTEM_MASTERS};
+use kauthz::discovery::Discovery;
+use kauthz::engine::Workspace;
+use kauthz::model::{
+    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
+    Subject,
+};
+use kauthz::policy::PolicyBuilder;
+use kauthz::query::SubjectRef;
+use kauthz::query::matrix::{Access, resource_matrix, subject_matrix};
+use kauthz::query::where_can::where_can;
+use kauthz::query::who_can::{allowed_subjects, who_can, who_can_all_namespaces};
+use kauthz::rbac::authorizer::RbacAuthorizer;
+use kauthz::request::Attributes;
+use proptest::prelude::*;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs kauthz in the crate root (so paths in output are relative and stable).
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_kauthz"))
+        .current_dir(root())
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    format!(
+        "$ kauthz {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
+        args.join(" "),
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+macro_rules! snap {
+    ($name:literal, $value:expr) => {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+            prepend_module_to_snapshot => true,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!($name, $value);
+        })
+    };
+}
+
+const EX: &str = "policies/example";
+const ABAC: &str = "policies/example/acme.abac.jsonl";
+
+/// (snapshot name, arguments): every command and format on the example policy.
+const CASES: &[(&str, &[&str])] = &[
+    ("who_can_namespaced", &["who-can", "create", "deployments.apps", "-n", "payments-dev", "-f", EX]),
+    ("who_can_subresource", &["who-can", "create", "pods", "--subresource", "exec", "-n", "payments-prod", "-f", EX]),
+    ("who_can_all_namespaces", &["who-can", "get", "secrets", "-A", "-f", EX]),
+    ("who_can_url", &["who-can", "get", "/healthz", "-f", EX]),
+    ("who_can_named_json", &["who-can", "get", "configmaps/payments-api-config", "-n", "payments-prod", "-o", "json", "-f", EX]),
+    ("who_can_bind", &["who-can", "bind", "clusterroles.rbac.authorization.k8s.io", "-f", EX]),
+    ("who_can_impersonate", &["who-can", "impersonate", "serviceaccounts", "-n", "payments-prod", "-f", EX]),
+    ("who_can_abac", &["who-can", "get", "/debug/pprof", "-f", EX, "--abac", ABAC]),
+    ("who_can_unknown_type", &["who-can", "get", "widgets", "-n", "payments-dev", "-f", EX]),
+    ("who_can_namespace_and_all", &["who-can", "get", "pods", "-n", "x", "-A", "-f", EX]),
+    ("where_can_text", &["where-can", "update", "deployments.apps", "--as", "alice@acme.io", "-f", EX]),
+    ("where_can_group", &["where-can", "get", "pods", "--as", "erin@acme.io", "--as-group", "acme:payments-devs", "-f", EX]),
+    ("where_can_everywhere_json", &["where-can", "list", "pods", "--as", "system:serviceaccount:ci:image-scanner", "-o", "json", "-f", EX]),
+    ("where_can_cluster_scoped", &["where-can", "get", "nodes", "--as", "carol@acme.io", "--as-group", "acme:sre-oncall", "-f", EX]),
+    ("where_can_nowhere", &["where-can", "delete", "secrets", "--as", "mallory", "-f", EX]),
+    ("where_can_no_user", &["where-can", "get", "pods", "-f", EX]),
+    ("matrix_user_namespace", &["matrix", "--as", "system:serviceaccount:ci:deployer", "-n", "payments-dev", "-f", EX]),
+    ("matrix_user_all_ascii", &["matrix", "--as", "carol@acme.io", "--as-group", "acme:sre-oncall", "--ascii", "-f", EX]),
+    ("matrix_user_verbs_csv", &["matrix", "--as", "alice@acme.io", "-n", "payments-prod", "--verbs", "get,delete,escalate", "-o", "csv", "-f", EX]),
+    ("matrix_user_json", &["matrix", "--as", "erin@acme.io", "--as-group", "acme:payments-devs", "-n", "payments-dev", "--verbs", "get,create", "-o", "json", "-f", EX]),
+    ("matrix_type", &["matrix", "secrets", "-n", "payments-prod", "-f", EX]),
+    ("matrix_type_cluster_csv", &["matrix", "backups.acme.io", "-o", "csv", "-f", EX]),
+    ("matrix_type_json", &["matrix", "deployments.apps", "-n", "search-prod", "--verbs", "get,update", "-o", "json", "-f", EX]),
+    ("matrix_usage_both", &["matrix", "pods", "--as", "jane", "-f", EX]),
+    ("matrix_usage_neither", &["matrix", "-f", EX]),
+    ("graph_dot_subject", &["graph", "--subject", "ServiceAccount:ci/deployer", "-f", EX]),
+    ("graph_mermaid_role", &["graph", "--format", "mermaid", "--role", "acme:readonly-plus", "-f", EX]),
+    ("graph_json_namespace", &["graph", "--format", "json", "-n", "search-prod", "-f", EX]),
+    ("graph_mermaid_name", &["graph", "--format", "mermaid", "--subject", "alice@acme.io", "-f", EX]),
+];
+
+#[test]
+fn snapshots_of_every_command_and_format() {
+    for (name, args) in CASES {
+        insta::with_settings!({
+            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
+            prepend_module_to_snapshot => true,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(*name, run(args));
+        });
+    }
+}
+
+/// The whole example graph is deterministic: two runs give the same bytes, and every edge
+/// joins nodes that exist.
+#[test]
+fn graph_is_deterministic_and_closed() {
+    let a = run(&["graph", "--format", "json", "-f", EX]);
+    let b = run(&["graph", "--format", "json", "-f", EX]);
+    assert_eq!(a, b);
+    let json = a.split("--- stdout\n").nth(1).unwrap().split("--- stderr").next().unwrap();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let ids: BTreeSet<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    for e in v["edges"].as_array().unwrap() {
+        assert!(ids.contains(e["from"].as_str().unwrap()), "{e}");
+        assert!(ids.contains(e["to"].as_str().unwrap()), "{e}");
+    }
+    snap!("graph_dot_full_head", a.lines().take(3).collect::<Vec<_>>().join("\n"));
+}
+
+// Generators: the same shapes as tests/properties.rs (copied so the two files merge
+// independently), plus non-resource rules and the bind/impersonate verbs.
+
+const NAMESPACES: &[&str] = &["a", "b", "c"];
+const USERS: &[&str] = &[
+    "u1",
+    "u2",
+    "system:serviceaccount:a:sa",
+    "system:serviceaccount:b:sa",
+];
+const GROUPS: &[&str] = &[
+    "g1",
+    "g2",
+    "system:authenticated",
+    "system:serviceaccounts",
+    "system:masters",
+];
+const VERBS: &[&str] = &["get", "list", "create", "delete", "bind", "impersonate", "*"];
+const GROUP_NAMES: &[&str] = &["", "apps", "*"];
+const RESOURCES: &[&str] = &[
+    "pods",
+    "pods/log",
+    "deployments",
+    "*/scale",
+    "*",
+    "pods/*",
+    "nodes",
+];
+const ROLE_NAMES: &[&str] = &["r1", "r2", "r3", "missing"];
+
+fn pick(xs: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop::sample::select(xs).prop_map(str::to_string)
+}
+
+fn rule() -> impl Strategy<Value = PolicyRule> {
+    prop_oneof![4 => resource_rule(), 1 => url_rule()]
+}
+
+fn url_rule() -> impl Strategy<Value = PolicyRule> {
+    (
+        prop::collection::vec(pick(VERBS), 1..3),
+        prop::collection::vec(pick(&["/healthz", "/healthz*", "/metrics", "*"]), 1..3),
+    )
+        .prop_map(|(verbs, non_resource_urls)| PolicyRule {
+            verbs,
+            non_resource_urls,
+            ..PolicyRule::default()
+        })
+}
+
+fn resource_rule() -> impl Strategy<Value = PolicyRule> {
+    (
+        prop::collection::vec(pick(VERBS), 1..3),
+        prop::collection::vec(pick(GROUP_NAMES), 1..2),
+        prop::collection::vec(pick(RESOURCES), 1..3),
+        prop::collection::vec(pick(&["x", "y"]), 0..2),
+    )
+        .prop_map(
+            |(verbs, api_groups, resources, resource_names)| PolicyRule {
+                verbs,
+                api_groups,
+                resources,
+                resource_names,
+                non_resource_urls: vec![],
+            },
+        )
+}
+
+fn role() -> impl Strategy<Value = RoleObject> {
+    (
+        prop::bool::ANY,
+        pick(NAMESPACES),
+        pick(&["r1", "r2", "r3"]),
+        prop::collection::vec(rule(), 0..3),
+    )
+        .prop_map(|(cluster, ns, name, rules)| RoleObject {
+            kind: if cluster {
+                RoleKind::ClusterRole
+            } else {
+                RoleKind::Role
+            },
+            meta: ObjectMeta {
+                name,
+                namespace: if cluster { String::new() } else { ns },
+                ..ObjectMeta::default()
+            },
+            rule_origins: vec![Origin::default(); rules.len()],
+            rules,
+            aggregation_rule: None,
+        })
+}
+
+fn subject() -> impl Strategy<Value = Subject> {
+    prop_oneof![
+        pick(USERS).prop_map(|name| Subject {
+            kind: "User".into(),
+            name,
+            ..Subject::default()
+        }),
+        pick(GROUPS).prop_map(|name| Subject {
+            kind: "Group".into(),
+            name,
+            ..Subject::default()
+        }),
+        (pick(&["a", "b", ""]), pick(&["sa", "other"])).prop_map(|(namespace, name)| Subject {
+            kind: "ServiceAccount".into(),
+            name,
+            namespace,
+            ..Subject::default()
+        }),
+        Just(Subject {
+            kind: "Robot".into(),
+            name: "u1".into(),
+            ..Subject::default()
+        }),
+    ]
+}
+
+fn binding() -> impl Strategy<Value = BindingObject> {
+    (
+        prop::bool::ANY,
+        pick(NAMESPACES),
+        pick(&["b1", "b2", "b3", "b4", "b5"]),
+        prop::collection::vec(subject(), 1..3),
+        pick(&["Role", "ClusterRole", "Bogus"]),
+        pick(ROLE_NAMES),
+    )
+        .prop_map(
+            |(cluster, ns, name, subjects, ref_kind, ref_name)| BindingObject {
+                kind: if cluster {
+                    BindingKind::ClusterRoleBinding
+                } else {
+                    BindingKind::RoleBinding
+                },
+                meta: ObjectMeta {
+                    name,
+                    namespace: if cluster { String::new() } else { ns },
+                    ..ObjectMeta::default()
+                },
+                subject_origins: vec![Origin::default(); subjects.len()],
+                subjects,
+                role_ref: RoleRef {
+                    api_group: "rbac.authorization.k8s.io".into(),
+                    kind: ref_kind,
+                    name: ref_name,
+                },
+                role_ref_origin: Origin::default(),
+            },
+        )
+}
+
+
+fn template() -> impl Strategy<Value = Attributes> {
+    prop_oneof![
+        4 => (
+            pick(&["get", "list", "create", "delete", "bind", "impersonate"]),
+            pick(&["", "apps"]),
+            pick(&["pods", "deployments", "nodes"]),
+            pick(&["", "log", "scale", "*"]),
+            pick(&["a", "b", "c", ""]),
+            pick(&["", "x", "y"]),
+        )
+            .prop_map(|(verb, api_group, resource, subresource, namespace, name)| Attributes {
+                verb,
+                resource_request: true,
+                api_group,
+                resource,
+                subresource,
+                namespace,
+                name,
+                ..Attributes::default()
+            }),
+        1 => (pick(&["get", "create"]), pick(&["/healthz", "/healthz/etcd", "/metrics"]))
+            .prop_map(|(verb, path)| Attributes { verb, path, ..Attributes::default() }),
+    ]
+}
+
+fn workspace(roles: &[RoleObject], bindings: &[BindingObject]) -> Workspace {
+    let mut b = PolicyBuilder::new();
+    roles.iter().cloned().for_each(|r| b.add_role(r));
+    bindings.iter().cloned().for_each(|x| b.add_binding(x));
+    Workspace {
+        chain: Chain::new(vec![Mode::Rbac], RbacAuthorizer::new(b.build()), None),
+        sources: Vec::new(),
+        discovery: Discovery::builtin(),
+    }
+}
+
+/// Every subject the policy names that can apply to someone, plus `system:masters`.
+fn universe(ws: &Workspace) -> Vec<SubjectRef> {
+    let mut v: Vec<SubjectRef> = ws
+        .chain
+        .rbac()
+        .graph()
+        .subjects()
+        .into_iter()
+        .filter_map(|(s, _)| SubjectRef::from_binding_subject(s, ""))
+        .collect();
+    v.push(SubjectRef::group(SYSTEM_MASTERS));
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The subjects of the universe whose own identity the chain allows to make `a`.
+fn evaluator_says_yes(ws: &Workspace, a: &Attributes) -> BTreeSet<SubjectRef> {
+    universe(ws)
+        .into_iter()
+        .filter(|s| ws.chain.authorize(&s.request(a)).is_allowed())
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn who_can_lists_exactly_the_subjects_the_evaluator_allows(
+        roles in prop::collection::vec(role(), 0..8),
+        bindings in prop::collection::vec(binding(), 0..10),
+        templates in prop::collection::vec(template(), 1..8),
+    ) {
+        let ws = workspace(&roles, &bindings);
+        for a in &templates {
+            let listed: BTreeSet<SubjectRef> = allowed_subjects(&who_can(&ws, a)).into_iter().collect();
+            prop_assert_eq!(&listed, &evaluator_says_yes(&ws, a), "request {:?}", a);
+            // -A: the cluster-wide section is the request without a namespace; cluster-wide
+            // plus one namespace's section is that namespace's answer.
+            if a.resource_request {
+                let all = who_can_all_namespaces(&ws, a);
+                let cluster: BTreeSet<SubjectRef> = all.sections[0].subjects.iter().map(|s| s.subject.clone()).collect();
+                let none = Attributes { namespace: String::new(), ..a.clone() };
+                prop_assert_eq!(&cluster, &evaluator_says_yes(&ws, &none));
+                for ns in ["a", "b", "c"] {
+                    let mut here = cluster.clone();
+                    for s in all.sections.iter().filter(|s| s.namespace == ns) {
+                        here.extend(s.subjects.iter().map(|x| x.subject.clone()));
+                    }
+                    let at = Attributes { namespace: ns.into(), ..a.clone() };
+                    prop_assert_eq!(&here, &evaluator_says_yes(&ws, &at), "namespace {}", ns);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn matrix_cells_equal_individual_evaluations(
+        roles in prop::collection::vec(role(), 0..8),
+        bindings in prop::collection::vec(binding(), 0..10),
+        user in pick(USERS),
+        groups in prop::collection::vec(pick(GROUPS), 0..3),
+        namespace in pick(&["a", "b", ""]),
+        a in template(),
+    ) {
+        let ws = workspace(&roles, &bindings);
+        let verbs: Vec<String> = ["get", "list", "create", "delete", "bind", "escalate"].map(String::from).to_vec();
+        let m = resource_matrix(&ws, &user, &groups, &namespace, &verbs);
+        prop_assert!(!m.rows.is_empty());
+        for row in &m.rows {
+            let served = ws.discovery.lookup(&row.group, &row.resource).unwrap();
+            for (verb, cell) in verbs.iter().zip(&row.cells) {
+                if !served.verbs.contains(verb) {
+                    prop_assert_eq!(*cell, Access::NotApplicable);
+                    continue;
+                }
+                let req = Attributes {
+                    user: user.clone(),
+                    groups: groups.clone(),
+                    verb: verb.clone(),
+                    resource_request: true,
+                    api_group: row.group.clone(),
+                    resource: row.resource.clone(),
+                    namespace: if row.namespaced { namespace.clone() } else { String::new() },
+                    ..Attributes::default()
+                };
+                let want = if ws.chain.authorize(&req).is_allowed() { Access::Allowed } else { Access::Denied };
+                prop_assert_eq!(*cell, want, "{:?}", req);
+            }
+        }
+        // The subject matrix: each cell is the subject's own identity asking.
+        let sm = subject_matrix(&ws, &a, &verbs, None);
+        for row in &sm.rows {
+            for (verb, cell) in verbs.iter().zip(&row.cells) {
+                let req = row.subject.request(&Attributes { verb: verb.clone(), ..a.clone() });
+                let want = if ws.chain.authorize(&req).is_allowed() { Access::Allowed } else { Access::Denied };
+                prop_assert_eq!(*cell, want, "{:?}", req);
+            }
+        }
+        // ... and every subject allowed some verb has a row.
+        let rows: BTreeSet<&SubjectRef> = sm.rows.iter().map(|r| &r.subject).collect();
+        for s in universe(&ws) {
+            let any = verbs.iter().any(|v| ws.chain.authorize(&s.request(&Attributes { verb: v.clone(), ..a.clone() })).is_allowed());
+            prop_assert_eq!(any, rows.contains(&s), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn where_can_namespaces_equal_per_namespace_evaluation(
+        roles in prop::collection::vec(role(), 0..8),
+        bindings in prop::collection::vec(binding(), 0..10),
+        user in pick(USERS),
+        groups in prop::collection::vec(pick(GROUPS), 0..3),
+        a in template(),
+    ) {
+        let ws = workspace(&roles, &bindings);
+        let req = Attributes { user: user.clone(), groups: groups.clone(), ..a.clone() };
+        let w = where_can(&ws, &req, a.resource_request);
+        let at = |ns: &str| ws.chain.authorize(&Attributes { namespace: ns.into(), ..req.clone() }).is_allowed();
+        prop_assert_eq!(w.cluster.is_some(), at(""));
+        if a.resource_request {
+            let listed: BTreeSet<&str> = w.allowed.iter().map(|g| g.namespace.as_str()).collect();
+            let want: BTreeSet<&str> = w.known_namespaces.iter().map(String::as_str).filter(|ns| at(ns)).collect();
+            prop_assert_eq!(listed, want);
+            // A namespace where it is allowed but not in an unmentioned one has a grant of
+            // its own there, so it is known.
+            for ns in ["a", "b", "c"] {
+                if at(ns) && !at("never-mentioned") {
+                    prop_assert!(w.known_namespaces.iter().any(|k| k == ns), "{} missing", ns);
+                }
+            }
+            let everywhere = ["a", "b", "c", "never-mentioned"].iter().all(|ns| at(ns));
+            if w.every_namespace {
+                prop_assert!(everywhere);
+            } else {
+                prop_assert!(!["a", "b", "c"].iter().all(|ns| at(ns)) || !at("never-mentioned"));
+            }
+        } else {
+            prop_assert!(w.allowed.is_empty());
+        }
+    }
+}
+
+/// who-can's property must be able to fail: a User named like a service account is the same
+/// identity as the ServiceAccount, and both are listed.
+#[test]
+fn a_user_named_like_a_service_account_is_that_service_account() {
+    let role = RoleObject {
+        kind: RoleKind::ClusterRole,
+        meta: ObjectMeta { name: "r".into(), ..ObjectMeta::default() },
+        rules: vec![PolicyRule {
+            verbs: vec!["get".into()],
+            api_groups: vec!["".into()],
+            resources: vec!["pods".into()],
+            ..PolicyRule::default()
+        }],
+        rule_origins: vec![Origin::default()],
+        aggregation_rule: None,
+    };
+    let bind = |name: &str, subject: Subject, role: &str| BindingObject {
+        kind: BindingKind::RoleBinding,
+        meta: ObjectMeta { name: name.into(), namespace: "a".into(), ..ObjectMeta::default() },
+        subjects: vec![subject],
+        role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".into(), kind: "ClusterRole".into(), name: role.into() },
+        subject_origins: vec![Origin::default()],
+        role_ref_origin: Origin::default(),
+    };
+    let ws = workspace(
+        &[role],
+        &[
+            bind("b1", Subject { kind: "ServiceAccount".into(), name: "sa".into(), ..Subject::default() }, "r"),
+            bind("b2", Subject { kind: "User".into(), name: "system:serviceaccount:a:sa".into(), ..Subject::default() }, "nothing"),
+        ],
+    );
+    let a = Attributes { verb: "get".into(), resource_request: true, resource: "pods".into(), namespace: "a".into(), ..Attributes::default() };
+    let listed = allowed_subjects(&who_can(&ws, &a));
+    assert_eq!(
+        listed,
+        vec![
+            SubjectRef::group(SYSTEM_MASTERS),
+            SubjectRef::service_account("a", "sa"),
+            SubjectRef::user("system:serviceaccount:a:sa"),
+        ]
+    );
+    assert_eq!(listed.iter().cloned().collect::<BTreeSet<_>>(), evaluator_says_yes(&ws, &a));
+}
