@@ -15,6 +15,7 @@ use crate::engine::Workspace;
 use crate::identity::parse_service_account;
 use crate::query::who_can::RequestView;
 use crate::rbac::authorizer::RbacOutcome;
+use crate::rbac::subject_applies;
 use crate::request::Attributes;
 
 /// One namespace where the request is allowed, and what allows it.
@@ -79,14 +80,26 @@ pub fn where_can(ws: &Workspace, a: &Attributes, namespaced: bool) -> WhereCan {
     let mut allowed = Vec::new();
     let mut every_namespace = false;
     if namespaced {
+        // A namespace's answer differs from that of a namespace nobody mentions only through
+        // RoleBindings there that apply to the user, or ABAC lines for it: only those are
+        // asked again; the others take the unmentioned namespace's answer.
+        let unlisted = unlisted_namespace(&known);
+        req.namespace.clone_from(&unlisted);
+        let elsewhere = decide(ws, &req);
+        let special = own_namespaces(ws, a);
         for ns in &known {
-            req.namespace.clone_from(ns);
-            if let Some(g) = decide(ws, &req) {
-                allowed.push(g);
-            }
+            let grant = if special.binary_search(&ns.as_str()).is_ok() {
+                req.namespace.clone_from(ns);
+                decide(ws, &req)
+            } else {
+                elsewhere.clone().map(|g| NamespaceGrant {
+                    namespace: ns.clone(),
+                    ..g
+                })
+            };
+            allowed.extend(grant);
         }
-        req.namespace = unlisted_namespace(&known);
-        every_namespace = allowed.len() == known.len() && decide(ws, &req).is_some();
+        every_namespace = allowed.len() == known.len() && elsewhere.is_some();
     }
     WhereCan {
         user: a.user.clone(),
@@ -101,6 +114,29 @@ pub fn where_can(ws: &Workspace, a: &Attributes, namespaced: bool) -> WhereCan {
         every_namespace,
         cluster,
     }
+}
+
+/// Namespaces with a RoleBinding that applies to the user of `a`, or an ABAC line; sorted.
+fn own_namespaces<'w>(ws: &'w Workspace, a: &Attributes) -> Vec<&'w str> {
+    let mut v: Vec<&str> = ws
+        .chain
+        .rbac()
+        .policy()
+        .role_bindings
+        .iter()
+        .filter(|b| {
+            b.subjects
+                .iter()
+                .any(|s| subject_applies(s, &a.user, &a.groups, &b.meta.namespace))
+        })
+        .map(|b| b.meta.namespace.as_str())
+        .collect();
+    if let Some(abac) = ws.chain.abac() {
+        v.extend(abac.rules.iter().map(|r| r.namespace.as_str()));
+    }
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// A namespace name no policy object mentions (not even a valid name, so no cluster has it).
