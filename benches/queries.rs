@@ -68,7 +68,10 @@ fn ms(d: Duration) -> f64 {
 fn main() {
     let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
     let dir = data_dir(&scale);
-    let loaded = load(&[Input::Path(dir.join("policies"))], &LoadOptions::default());
+    let loaded = load(
+        &[Input::Path(dir.join("policies"))],
+        &LoadOptions::default(),
+    );
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems.first());
     let ws = Workspace::new(
         loaded,

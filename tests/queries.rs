@@ -67,35 +67,271 @@ const ABAC: &str = "policies/example/acme.abac.jsonl";
 
 /// (snapshot name, arguments): every command and format on the example policy.
 const CASES: &[(&str, &[&str])] = &[
-    ("who_can_namespaced", &["who-can", "create", "deployments.apps", "-n", "payments-dev", "-f", EX]),
-    ("who_can_subresource", &["who-can", "create", "pods", "--subresource", "exec", "-n", "payments-prod", "-f", EX]),
-    ("who_can_all_namespaces", &["who-can", "get", "secrets", "-A", "-f", EX]),
+    (
+        "who_can_namespaced",
+        &[
+            "who-can",
+            "create",
+            "deployments.apps",
+            "-n",
+            "payments-dev",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "who_can_subresource",
+        &[
+            "who-can",
+            "create",
+            "pods",
+            "--subresource",
+            "exec",
+            "-n",
+            "payments-prod",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "who_can_all_namespaces",
+        &["who-can", "get", "secrets", "-A", "-f", EX],
+    ),
     ("who_can_url", &["who-can", "get", "/healthz", "-f", EX]),
-    ("who_can_named_json", &["who-can", "get", "configmaps/payments-api-config", "-n", "payments-prod", "-o", "json", "-f", EX]),
-    ("who_can_bind", &["who-can", "bind", "clusterroles.rbac.authorization.k8s.io", "-f", EX]),
-    ("who_can_impersonate", &["who-can", "impersonate", "serviceaccounts", "-n", "payments-prod", "-f", EX]),
-    ("who_can_abac", &["who-can", "get", "/debug/pprof", "-f", EX, "--abac", ABAC]),
-    ("who_can_unknown_type", &["who-can", "get", "widgets", "-n", "payments-dev", "-f", EX]),
-    ("who_can_namespace_and_all", &["who-can", "get", "pods", "-n", "x", "-A", "-f", EX]),
-    ("where_can_text", &["where-can", "update", "deployments.apps", "--as", "alice@acme.io", "-f", EX]),
-    ("where_can_group", &["where-can", "get", "pods", "--as", "erin@acme.io", "--as-group", "acme:payments-devs", "-f", EX]),
-    ("where_can_everywhere_json", &["where-can", "list", "pods", "--as", "system:serviceaccount:ci:image-scanner", "-o", "json", "-f", EX]),
-    ("where_can_cluster_scoped", &["where-can", "get", "nodes", "--as", "carol@acme.io", "--as-group", "acme:sre-oncall", "-f", EX]),
-    ("where_can_nowhere", &["where-can", "delete", "secrets", "--as", "mallory", "-f", EX]),
+    (
+        "who_can_named_json",
+        &[
+            "who-can",
+            "get",
+            "configmaps/payments-api-config",
+            "-n",
+            "payments-prod",
+            "-o",
+            "json",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "who_can_bind",
+        &[
+            "who-can",
+            "bind",
+            "clusterroles.rbac.authorization.k8s.io",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "who_can_impersonate",
+        &[
+            "who-can",
+            "impersonate",
+            "serviceaccounts",
+            "-n",
+            "payments-prod",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "who_can_abac",
+        &["who-can", "get", "/debug/pprof", "-f", EX, "--abac", ABAC],
+    ),
+    (
+        "who_can_unknown_type",
+        &["who-can", "get", "widgets", "-n", "payments-dev", "-f", EX],
+    ),
+    (
+        "who_can_namespace_and_all",
+        &["who-can", "get", "pods", "-n", "x", "-A", "-f", EX],
+    ),
+    (
+        "where_can_text",
+        &[
+            "where-can",
+            "update",
+            "deployments.apps",
+            "--as",
+            "alice@acme.io",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "where_can_group",
+        &[
+            "where-can",
+            "get",
+            "pods",
+            "--as",
+            "erin@acme.io",
+            "--as-group",
+            "acme:payments-devs",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "where_can_everywhere_json",
+        &[
+            "where-can",
+            "list",
+            "pods",
+            "--as",
+            "system:serviceaccount:ci:image-scanner",
+            "-o",
+            "json",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "where_can_cluster_scoped",
+        &[
+            "where-can",
+            "get",
+            "nodes",
+            "--as",
+            "carol@acme.io",
+            "--as-group",
+            "acme:sre-oncall",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "where_can_nowhere",
+        &[
+            "where-can",
+            "delete",
+            "secrets",
+            "--as",
+            "mallory",
+            "-f",
+            EX,
+        ],
+    ),
     ("where_can_no_user", &["where-can", "get", "pods", "-f", EX]),
-    ("matrix_user_namespace", &["matrix", "--as", "system:serviceaccount:ci:deployer", "-n", "payments-dev", "-f", EX]),
-    ("matrix_user_all_ascii", &["matrix", "--as", "carol@acme.io", "--as-group", "acme:sre-oncall", "--ascii", "-f", EX]),
-    ("matrix_user_verbs_csv", &["matrix", "--as", "alice@acme.io", "-n", "payments-prod", "--verbs", "get,delete,escalate", "-o", "csv", "-f", EX]),
-    ("matrix_user_json", &["matrix", "--as", "erin@acme.io", "--as-group", "acme:payments-devs", "-n", "payments-dev", "--verbs", "get,create", "-o", "json", "-f", EX]),
-    ("matrix_type", &["matrix", "secrets", "-n", "payments-prod", "-f", EX]),
-    ("matrix_type_cluster_csv", &["matrix", "backups.acme.io", "-o", "csv", "-f", EX]),
-    ("matrix_type_json", &["matrix", "deployments.apps", "-n", "search-prod", "--verbs", "get,update", "-o", "json", "-f", EX]),
-    ("matrix_usage_both", &["matrix", "pods", "--as", "jane", "-f", EX]),
+    (
+        "matrix_user_namespace",
+        &[
+            "matrix",
+            "--as",
+            "system:serviceaccount:ci:deployer",
+            "-n",
+            "payments-dev",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "matrix_user_all_ascii",
+        &[
+            "matrix",
+            "--as",
+            "carol@acme.io",
+            "--as-group",
+            "acme:sre-oncall",
+            "--ascii",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "matrix_user_verbs_csv",
+        &[
+            "matrix",
+            "--as",
+            "alice@acme.io",
+            "-n",
+            "payments-prod",
+            "--verbs",
+            "get,delete,escalate",
+            "-o",
+            "csv",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "matrix_user_json",
+        &[
+            "matrix",
+            "--as",
+            "erin@acme.io",
+            "--as-group",
+            "acme:payments-devs",
+            "-n",
+            "payments-dev",
+            "--verbs",
+            "get,create",
+            "-o",
+            "json",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "matrix_type",
+        &["matrix", "secrets", "-n", "payments-prod", "-f", EX],
+    ),
+    (
+        "matrix_type_cluster_csv",
+        &["matrix", "backups.acme.io", "-o", "csv", "-f", EX],
+    ),
+    (
+        "matrix_type_json",
+        &[
+            "matrix",
+            "deployments.apps",
+            "-n",
+            "search-prod",
+            "--verbs",
+            "get,update",
+            "-o",
+            "json",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "matrix_usage_both",
+        &["matrix", "pods", "--as", "jane", "-f", EX],
+    ),
     ("matrix_usage_neither", &["matrix", "-f", EX]),
-    ("graph_dot_subject", &["graph", "--subject", "ServiceAccount:ci/deployer", "-f", EX]),
-    ("graph_mermaid_role", &["graph", "--format", "mermaid", "--role", "acme:readonly-plus", "-f", EX]),
-    ("graph_json_namespace", &["graph", "--format", "json", "-n", "search-prod", "-f", EX]),
-    ("graph_mermaid_name", &["graph", "--format", "mermaid", "--subject", "alice@acme.io", "-f", EX]),
+    (
+        "graph_dot_subject",
+        &["graph", "--subject", "ServiceAccount:ci/deployer", "-f", EX],
+    ),
+    (
+        "graph_mermaid_role",
+        &[
+            "graph",
+            "--format",
+            "mermaid",
+            "--role",
+            "acme:readonly-plus",
+            "-f",
+            EX,
+        ],
+    ),
+    (
+        "graph_json_namespace",
+        &["graph", "--format", "json", "-n", "search-prod", "-f", EX],
+    ),
+    (
+        "graph_mermaid_name",
+        &[
+            "graph",
+            "--format",
+            "mermaid",
+            "--subject",
+            "alice@acme.io",
+            "-f",
+            EX,
+        ],
+    ),
 ];
 
 #[test]
@@ -118,14 +354,28 @@ fn graph_is_deterministic_and_closed() {
     let a = run(&["graph", "--format", "json", "-f", EX]);
     let b = run(&["graph", "--format", "json", "-f", EX]);
     assert_eq!(a, b);
-    let json = a.split("--- stdout\n").nth(1).unwrap().split("--- stderr").next().unwrap();
+    let json = a
+        .split("--- stdout\n")
+        .nth(1)
+        .unwrap()
+        .split("--- stderr")
+        .next()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    let ids: BTreeSet<&str> = v["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    let ids: BTreeSet<&str> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
     for e in v["edges"].as_array().unwrap() {
         assert!(ids.contains(e["from"].as_str().unwrap()), "{e}");
         assert!(ids.contains(e["to"].as_str().unwrap()), "{e}");
     }
-    snap!("graph_dot_full_head", a.lines().take(3).collect::<Vec<_>>().join("\n"));
+    snap!(
+        "graph_dot_full_head",
+        a.lines().take(3).collect::<Vec<_>>().join("\n")
+    );
 }
 
 // Generators: the same shapes as tests/properties.rs (copied so the two files merge
@@ -145,7 +395,15 @@ const GROUPS: &[&str] = &[
     "system:serviceaccounts",
     "system:masters",
 ];
-const VERBS: &[&str] = &["get", "list", "create", "delete", "bind", "impersonate", "*"];
+const VERBS: &[&str] = &[
+    "get",
+    "list",
+    "create",
+    "delete",
+    "bind",
+    "impersonate",
+    "*",
+];
 const GROUP_NAMES: &[&str] = &["", "apps", "*"];
 const RESOURCES: &[&str] = &[
     "pods",
@@ -278,7 +536,6 @@ fn binding() -> impl Strategy<Value = BindingObject> {
             },
         )
 }
-
 
 fn template() -> impl Strategy<Value = Attributes> {
     prop_oneof![
@@ -465,7 +722,10 @@ proptest! {
 fn a_user_named_like_a_service_account_is_that_service_account() {
     let role = RoleObject {
         kind: RoleKind::ClusterRole,
-        meta: ObjectMeta { name: "r".into(), ..ObjectMeta::default() },
+        meta: ObjectMeta {
+            name: "r".into(),
+            ..ObjectMeta::default()
+        },
         rules: vec![PolicyRule {
             verbs: vec!["get".into()],
             api_groups: vec!["".into()],
@@ -477,20 +737,50 @@ fn a_user_named_like_a_service_account_is_that_service_account() {
     };
     let bind = |name: &str, subject: Subject, role: &str| BindingObject {
         kind: BindingKind::RoleBinding,
-        meta: ObjectMeta { name: name.into(), namespace: "a".into(), ..ObjectMeta::default() },
+        meta: ObjectMeta {
+            name: name.into(),
+            namespace: "a".into(),
+            ..ObjectMeta::default()
+        },
         subjects: vec![subject],
-        role_ref: RoleRef { api_group: "rbac.authorization.k8s.io".into(), kind: "ClusterRole".into(), name: role.into() },
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: "ClusterRole".into(),
+            name: role.into(),
+        },
         subject_origins: vec![Origin::default()],
         role_ref_origin: Origin::default(),
     };
     let ws = workspace(
         &[role],
         &[
-            bind("b1", Subject { kind: "ServiceAccount".into(), name: "sa".into(), ..Subject::default() }, "r"),
-            bind("b2", Subject { kind: "User".into(), name: "system:serviceaccount:a:sa".into(), ..Subject::default() }, "nothing"),
+            bind(
+                "b1",
+                Subject {
+                    kind: "ServiceAccount".into(),
+                    name: "sa".into(),
+                    ..Subject::default()
+                },
+                "r",
+            ),
+            bind(
+                "b2",
+                Subject {
+                    kind: "User".into(),
+                    name: "system:serviceaccount:a:sa".into(),
+                    ..Subject::default()
+                },
+                "nothing",
+            ),
         ],
     );
-    let a = Attributes { verb: "get".into(), resource_request: true, resource: "pods".into(), namespace: "a".into(), ..Attributes::default() };
+    let a = Attributes {
+        verb: "get".into(),
+        resource_request: true,
+        resource: "pods".into(),
+        namespace: "a".into(),
+        ..Attributes::default()
+    };
     let listed = allowed_subjects(&who_can(&ws, &a));
     assert_eq!(
         listed,
@@ -500,5 +790,8 @@ fn a_user_named_like_a_service_account_is_that_service_account() {
             SubjectRef::user("system:serviceaccount:a:sa"),
         ]
     );
-    assert_eq!(listed.iter().cloned().collect::<BTreeSet<_>>(), evaluator_says_yes(&ws, &a));
+    assert_eq!(
+        listed.iter().cloned().collect::<BTreeSet<_>>(),
+        evaluator_says_yes(&ws, &a)
+    );
 }

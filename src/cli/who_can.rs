@@ -92,10 +92,10 @@ pub fn run_who_can(args: WhoCanArgs) -> u8 {
     // The real request: a cluster-scoped resource carries no namespace.
     let per_namespace = args.all_namespaces
         && q.real.resource_request
-            && ws
-                .discovery
-                .is_namespaced(&q.real.api_group, &q.real.resource)
-                != Some(false);
+        && ws
+            .discovery
+            .is_namespaced(&q.real.api_group, &q.real.resource)
+            != Some(false);
     let answer = if per_namespace {
         who_can_all_namespaces(&ws, &q.real)
     } else {
@@ -149,7 +149,10 @@ fn who_can_text(answer: &WhoCan, all_namespaces: bool) -> String {
                 answer.request.verb
             )
         } else if all_namespaces && i == 0 {
-            format!("Who can {} {target} in all namespaces:", answer.request.verb)
+            format!(
+                "Who can {} {target} in all namespaces:",
+                answer.request.verb
+            )
         } else if all_namespaces {
             format!(
                 "Also in namespace {} (RoleBindings there):",
@@ -197,7 +200,9 @@ fn who_can_text(answer: &WhoCan, all_namespaces: bool) -> String {
         }
     }
     if answer.everyone {
-        out.push_str("\n! AlwaysAllow is in the authorization modes: everyone can, whoever asks.\n");
+        out.push_str(
+            "\n! AlwaysAllow is in the authorization modes: everyone can, whoever asks.\n",
+        );
     }
     out
 }

@@ -199,12 +199,7 @@ impl<'w> Builder<'w> {
                         })
                         .collect()
                 };
-                self.node(
-                    id.clone(),
-                    NodeKind::Role,
-                    label,
-                    ws.locate(&r.meta.origin),
-                );
+                self.node(id.clone(), NodeKind::Role, label, ws.locate(&r.meta.origin));
                 for (i, (label, source)) in rules.into_iter().enumerate() {
                     let rid = format!("{id}#{i}");
                     self.node(rid.clone(), NodeKind::Rule, label, source);

@@ -68,7 +68,10 @@ pub struct ResourceMatrix {
 
 /// The resources a matrix lists: one per group-resource (kubectl's preferred version), sorted
 /// by resource then group; only namespaced ones when `namespaced_only`.
-pub fn matrix_resources(discovery: &Discovery, namespaced_only: bool) -> Vec<(String, String, bool, Vec<String>)> {
+pub fn matrix_resources(
+    discovery: &Discovery,
+    namespaced_only: bool,
+) -> Vec<(String, String, bool, Vec<String>)> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for r in discovery.resources() {

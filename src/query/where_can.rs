@@ -142,7 +142,7 @@ fn own_namespaces<'w>(ws: &'w Workspace, a: &Attributes) -> Vec<&'w str> {
 /// A namespace name no policy object mentions (not even a valid name, so no cluster has it).
 fn unlisted_namespace(known: &[String]) -> String {
     let mut name = String::from("<any other namespace>");
-    while known.iter().any(|k| *k == name) {
+    while known.contains(&name) {
         name.push('_');
     }
     name

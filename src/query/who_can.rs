@@ -317,7 +317,10 @@ impl<'w> Finder<'w> {
             named.sort();
             named.dedup();
             for s in named {
-                subjects.entry(s).or_default().extend(grants.iter().cloned());
+                subjects
+                    .entry(s)
+                    .or_default()
+                    .extend(grants.iter().cloned());
             }
         }
         Section {
