@@ -3,6 +3,7 @@
 
 mod can_i;
 mod eval;
+mod explain;
 mod render;
 
 use std::io::Write;
@@ -41,6 +42,9 @@ pub enum Command {
     CanI(can_i::CanIArgs),
     /// Decide access requests given as JSON lines; one JSON answer per line
     Eval(eval::EvalArgs),
+    /// Explain why a request is allowed or denied: each authorizer, each binding and rule,
+    /// near misses, and the smallest fix (proved by re-evaluation)
+    Explain(explain::ExplainArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
@@ -80,6 +84,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::CanI(args) => can_i::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     ExitCode::from(code)
 }

@@ -791,7 +791,7 @@ fn near_misses(
     let mut others: Vec<(bool, NearMiss)> = Vec::new();
     for (kind, position, node) in rbac.bindings_in_scope(&a.namespace) {
         let b = rbac.binding(kind, position);
-        if first_applying_subject(b, a).is_some() {
+        if b.subjects.is_empty() || first_applying_subject(b, a).is_some() {
             continue;
         }
         let Some((i, rule)) = first_allowing_rule(rbac, node, a) else {
@@ -818,8 +818,14 @@ fn near_misses(
                 role: Some(role_ref(ws, rbac, b, node)),
                 rule_index: Some(i + 1),
                 rule: Some(rule.into()),
-                hint: "add the user as a subject, or ask for membership of one of these groups"
-                    .to_string(),
+                hint: match b.subjects.iter().find(|s| s.kind == "Group") {
+                    Some(g) => format!(
+                        "join group `{}` (your identity provider decides), or add {} as a subject",
+                        g.name,
+                        user_text(a)
+                    ),
+                    None => format!("add {} as a subject of this binding", user_text(a)),
+                },
             },
         ));
     }
