@@ -335,11 +335,7 @@ pub fn render(e: &Explanation, p: &Paint) -> String {
     if e.near_misses.is_empty() {
         o.push_str("  none\n");
     }
-    let others = e
-        .near_misses
-        .iter()
-        .filter(|m| m.kind == NearMissKind::OtherSubject)
-        .count();
+    let others = e.other_subjects_total;
     let mut shown_others = 0;
     for (i, m) in e.near_misses.iter().enumerate() {
         if m.kind == NearMissKind::OtherSubject {
@@ -347,8 +343,9 @@ pub fn render(e: &Explanation, p: &Paint) -> String {
             if shown_others > OTHER_SUBJECTS_SHOWN {
                 if shown_others == OTHER_SUBJECTS_SHOWN + 1 {
                     o.push_str(&format!(
-                        "  … and {} more grants to other subjects (`-o json` lists them)\n",
-                        others - OTHER_SUBJECTS_SHOWN
+                        "  … and {} more grants to other subjects (`-o json` lists up to {})\n",
+                        others - OTHER_SUBJECTS_SHOWN,
+                        crate::explain::NEAR_MISS_LIMIT
                     ));
                 }
                 continue;

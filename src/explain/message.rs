@@ -32,6 +32,7 @@ fn err<T>(message: impl Into<String>) -> Result<T, MessageError> {
 
 /// Parses a Forbidden message as kubectl prints it or as the Status body carries it.
 pub fn parse_forbidden_message(text: &str) -> Result<ParsedMessage, MessageError> {
+    // Leading and trailing whitespace (a pasted line's break) is not part of the message.
     let mut s = text.trim();
     // A pasted Status body: take its message.
     if s.starts_with('{')

@@ -55,6 +55,9 @@ pub struct Explanation {
     /// When allowed: the grant that decided first, then every other grant that also allows.
     pub allowed_by: Vec<Grant>,
     pub near_misses: Vec<NearMiss>,
+    /// How many grants to other subjects exist in the request's scope; at most
+    /// `NEAR_MISS_LIMIT` of them are listed in `near_misses`.
+    pub other_subjects_total: usize,
     /// The smallest grant that makes the request allowed, proved by re-evaluation.
     pub fix: Option<Fix>,
     /// Why no fix is offered, when denied and none is.
@@ -426,8 +429,8 @@ pub fn explain(ws: &Workspace, a: &Attributes) -> Explanation {
             }
         }
     }
-    let near_misses = if allowed || !has_rbac {
-        Vec::new()
+    let (near_misses, other_subjects_total) = if allowed || !has_rbac {
+        (Vec::new(), 0)
     } else {
         near_misses(ws, rbac, a, &bindings, &applicable)
     };
@@ -454,6 +457,7 @@ pub fn explain(ws: &Workspace, a: &Attributes) -> Explanation {
         abac: abac.map(|p| abac_report(p, a)),
         allowed_by,
         near_misses,
+        other_subjects_total,
         fix,
         no_fix_reason,
     }
@@ -625,7 +629,7 @@ fn rbac_grants(
 
 /// How many near misses of each kind are kept (the ranking puts the useful ones first; a
 /// large cluster can have thousands of grants to other subjects).
-const NEAR_MISS_LIMIT: usize = 20;
+pub const NEAR_MISS_LIMIT: usize = 20;
 
 fn near_misses(
     ws: &Workspace,
@@ -633,7 +637,7 @@ fn near_misses(
     a: &Attributes,
     bindings: &[BindingReport],
     applicable: &[(BindingKind, u32, NodeIndex)],
-) -> Vec<NearMiss> {
+) -> (Vec<NearMiss>, usize) {
     let mut out: Vec<NearMiss> = Vec::new();
     let what = request_text(a);
     // Defects of grants the user holds in this scope.
@@ -830,9 +834,10 @@ fn near_misses(
         ));
     }
     others.sort_by_key(|(builtin, _)| *builtin);
+    let total = others.len();
     out.extend(others.into_iter().map(|(_, m)| m).take(NEAR_MISS_LIMIT));
     out.sort_by_key(|m| m.kind);
-    out
+    (out, total)
 }
 
 fn missing_role_near_miss(
