@@ -135,19 +135,23 @@ pub fn fix_objects(a: &Attributes, policy: &PolicySet) -> (RoleObject, BindingOb
     let subject = fix_subject(&a.user);
     let namespaced = a.resource_request && !a.namespace.is_empty();
     let base = base_name(a, &subject);
+    // Bindings are stored sorted (by namespace, then name), so a binary search finds a name.
     let taken = |name: &str| {
         if namespaced {
             policy.role(&a.namespace, name).is_some()
                 || policy
                     .role_bindings
-                    .iter()
-                    .any(|b| b.meta.namespace == a.namespace && b.meta.name == name)
+                    .binary_search_by(|b| {
+                        (b.meta.namespace.as_str(), b.meta.name.as_str())
+                            .cmp(&(a.namespace.as_str(), name))
+                    })
+                    .is_ok()
         } else {
             policy.cluster_role(name).is_some()
                 || policy
                     .cluster_role_bindings
-                    .iter()
-                    .any(|b| b.meta.name == name)
+                    .binary_search_by(|b| b.meta.name.as_str().cmp(name))
+                    .is_ok()
         }
     };
     let mut name = base.clone();

@@ -752,13 +752,12 @@ fn near_misses(
     }
     // Grants the user holds in other namespaces.
     let mut other_ns = Vec::new();
-    for ns in rbac.binding_namespaces() {
-        if ns == a.namespace {
-            continue;
-        }
-        for (kind, position, node) in rbac.applicable_bindings(a, false, ns) {
-            if let Some((i, rule)) = first_allowing_rule(rbac, node, a) {
+    let mut memo: Vec<u32> = vec![MEMO_UNKNOWN; rbac.graph().graph.node_count()];
+    {
+        for (kind, position, node) in user_role_bindings_elsewhere(rbac, a) {
+            if let Some((i, rule)) = first_allowing_rule_memo(rbac, node, a, &mut memo) {
                 let b = rbac.binding(kind, position);
+                let ns = b.meta.namespace.as_str();
                 let binding = binding_object(ws, b);
                 let role = role_ref(ws, rbac, b, node);
                 let summary = if a.namespace.is_empty() {
@@ -791,51 +790,55 @@ fn near_misses(
         }
     }
     out.extend(other_ns.into_iter().take(NEAR_MISS_LIMIT));
-    // Grants in this scope to subjects the user is not.
-    let mut others: Vec<(bool, NearMiss)> = Vec::new();
+    // Grants in this scope to subjects the user is not. Found cheaply first (the rule check
+    // is remembered per role), described only for the ones kept.
+    let mut others: Vec<(bool, BindingKind, u32, NodeIndex, usize)> = Vec::new();
     for (kind, position, node) in rbac.bindings_in_scope(&a.namespace) {
         let b = rbac.binding(kind, position);
-        if b.subjects.is_empty() || first_applying_subject(b, a).is_some() {
+        if b.subjects.is_empty() {
             continue;
         }
-        let Some((i, rule)) = first_allowing_rule(rbac, node, a) else {
+        let Some((i, _)) = first_allowing_rule_memo(rbac, node, a, &mut memo) else {
+            continue;
+        };
+        if first_applying_subject(b, a).is_some() {
+            continue;
+        }
+        others.push((b.meta.origin.is_builtin(), kind, position, node, i));
+    }
+    // Loaded objects before built-ins; otherwise visit order.
+    others.sort_by_key(|o| o.0);
+    let total = others.len();
+    for &(_, kind, position, node, i) in others.iter().take(NEAR_MISS_LIMIT) {
+        let b = rbac.binding(kind, position);
+        let Some(rule) = rbac.rules_of(node).ok().and_then(|r| r.get(i)) else {
             continue;
         };
         let subjects: Vec<String> = b.subjects.iter().map(|s| subject_text(b, s)).collect();
         let binding = binding_object(ws, b);
-        others.push((
-            b.meta.origin.is_builtin(),
-            NearMiss {
-                kind: NearMissKind::OtherSubject,
-                summary: format!(
-                    "{} grants {what} to {}, and {} is none of them",
-                    binding.display(),
-                    if subjects.is_empty() {
-                        "no subject".to_string()
-                    } else {
-                        subjects.join(", ")
-                    },
+        out.push(NearMiss {
+            kind: NearMissKind::OtherSubject,
+            summary: format!(
+                "{} grants {what} to {}, and {} is none of them",
+                binding.display(),
+                subjects.join(", "),
+                user_text(a)
+            ),
+            binding: Some(binding),
+            rule_location: rule_location(ws, role_object(rbac, node), i),
+            role: Some(role_ref(ws, rbac, b, node)),
+            rule_index: Some(i + 1),
+            rule: Some(rule.into()),
+            hint: match b.subjects.iter().find(|s| s.kind == "Group") {
+                Some(g) => format!(
+                    "join group `{}` (your identity provider decides), or add {} as a subject",
+                    g.name,
                     user_text(a)
                 ),
-                binding: Some(binding),
-                rule_location: rule_location(ws, role_object(rbac, node), i),
-                role: Some(role_ref(ws, rbac, b, node)),
-                rule_index: Some(i + 1),
-                rule: Some(rule.into()),
-                hint: match b.subjects.iter().find(|s| s.kind == "Group") {
-                    Some(g) => format!(
-                        "join group `{}` (your identity provider decides), or add {} as a subject",
-                        g.name,
-                        user_text(a)
-                    ),
-                    None => format!("add {} as a subject of this binding", user_text(a)),
-                },
+                None => format!("add {} as a subject of this binding", user_text(a)),
             },
-        ));
+        });
     }
-    others.sort_by_key(|(builtin, _)| *builtin);
-    let total = others.len();
-    out.extend(others.into_iter().map(|(_, m)| m).take(NEAR_MISS_LIMIT));
     out.sort_by_key(|m| m.kind);
     (out, total)
 }
@@ -918,6 +921,89 @@ fn missing_role_near_miss(
             ),
         },
     }
+}
+
+const MEMO_UNKNOWN: u32 = u32::MAX;
+const MEMO_NONE: u32 = u32::MAX - 1;
+
+/// [`first_allowing_rule`], remembered per role node (many bindings share a role).
+fn first_allowing_rule_memo<'r>(
+    rbac: &'r RbacAuthorizer,
+    node: NodeIndex,
+    a: &Attributes,
+    memo: &mut [u32],
+) -> Option<(usize, &'r PolicyRule)> {
+    let slot = memo.get_mut(node.index())?;
+    if *slot == MEMO_UNKNOWN {
+        *slot = first_allowing_rule(rbac, node, a).map_or(MEMO_NONE, |(i, _)| i as u32);
+    }
+    if *slot == MEMO_NONE {
+        return None;
+    }
+    let i = *slot as usize;
+    rbac.rules_of(node).ok()?.get(i).map(|r| (i, r))
+}
+
+/// The RoleBindings outside `a`'s namespace that apply to the user, found through the
+/// subject nodes of the graph (the user, each group, the service account), in policy order.
+fn user_role_bindings_elsewhere(
+    rbac: &RbacAuthorizer,
+    a: &Attributes,
+) -> Vec<(BindingKind, u32, NodeIndex)> {
+    let graph = rbac.graph();
+    let mut keys: Vec<Subject> = Vec::new();
+    keys.push(Subject {
+        kind: "User".into(),
+        name: a.user.clone(),
+        ..Subject::default()
+    });
+    for g in &a.groups {
+        keys.push(Subject {
+            kind: "Group".into(),
+            name: g.clone(),
+            ..Subject::default()
+        });
+    }
+    if let Some((ns, name)) = crate::identity::parse_service_account(&a.user) {
+        keys.push(Subject {
+            kind: "ServiceAccount".into(),
+            name: name.into(),
+            namespace: ns.into(),
+            ..Subject::default()
+        });
+    }
+    let mut positions: Vec<u32> = Vec::new();
+    for key in &keys {
+        let Some(subject) = graph.subject_node(key) else {
+            continue;
+        };
+        for binding in graph.graph.neighbors(subject) {
+            if let Node::Binding {
+                kind: BindingKind::RoleBinding,
+                index,
+            } = graph.graph[binding]
+            {
+                positions.push(index);
+            }
+        }
+    }
+    positions.sort_unstable();
+    positions.dedup();
+    positions
+        .into_iter()
+        .filter_map(|i| {
+            let b = rbac.binding(BindingKind::RoleBinding, i);
+            if b.meta.namespace == a.namespace || first_applying_subject(b, a).is_none() {
+                return None;
+            }
+            let node = graph.role_bindings[i as usize];
+            Some((
+                BindingKind::RoleBinding,
+                i,
+                graph.role_of(node).unwrap_or(node),
+            ))
+        })
+        .collect()
 }
 
 fn first_allowing_rule<'r>(
