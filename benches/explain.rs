@@ -3,7 +3,7 @@
 //!
 //! The cluster comes from ../shared/bench/gen_cluster.py (deterministic), generated once into
 //! target/bench-data (or $CARGO_TARGET_DIR/bench-data). KAUTHZ_BENCH_SCALE picks the scale
-//! (default large).
+//! (default large); KAUTHZ_BENCH_SLOWEST=1 also prints the five slowest denied requests.
 
 #![allow(
     clippy::unwrap_used,
@@ -94,6 +94,38 @@ fn main() {
         let e = explain(&ws, a);
         fixes += usize::from(e.fix.is_some());
     });
+    if std::env::var_os("KAUTHZ_BENCH_SLOWEST").is_some() {
+        let mut slow: Vec<(Duration, &Attributes)> = denied
+            .iter()
+            .map(|a| {
+                let t = Instant::now();
+                std::hint::black_box(explain(&ws, a));
+                (t.elapsed(), a)
+            })
+            .collect();
+        slow.sort_by(|x, y| y.0.cmp(&x.0));
+        for (d, a) in slow.iter().take(5) {
+            let e = explain(&ws, a);
+            println!(
+                "  slow: {:.2} ms {} {} {}/{} ns={} bindings={} rules={} near={} missing={}",
+                ms(*d),
+                a.user,
+                a.verb,
+                a.api_group,
+                a.resource,
+                a.namespace,
+                e.rbac.as_ref().map_or(0, Vec::len),
+                e.rbac
+                    .as_ref()
+                    .map_or(0, |b| b.iter().map(|x| x.role.rules.len()).sum()),
+                e.near_misses.len(),
+                e.near_misses
+                    .iter()
+                    .filter(|m| format!("{:?}", m.kind).contains("Missing"))
+                    .count()
+            );
+        }
+    }
     let (a_med, a_p99, a_mean) = timings(&allowed, |a| {
         let e = explain(&ws, a);
         assert!(e.allowed);

@@ -751,45 +751,50 @@ fn near_misses(
         }
     }
     // Grants the user holds in other namespaces.
-    let mut other_ns = Vec::new();
     let mut memo: Vec<u32> = vec![MEMO_UNKNOWN; rbac.graph().graph.node_count()];
-    {
-        for (kind, position, node) in user_role_bindings_elsewhere(rbac, a) {
-            if let Some((i, rule)) = first_allowing_rule_memo(rbac, node, a, &mut memo) {
-                let b = rbac.binding(kind, position);
-                let ns = b.meta.namespace.as_str();
-                let binding = binding_object(ws, b);
-                let role = role_ref(ws, rbac, b, node);
-                let summary = if a.namespace.is_empty() {
-                    format!(
-                        "{} grants it, but only inside namespace `{ns}`; a cluster-scoped request needs a ClusterRoleBinding",
-                        binding.display()
-                    )
-                } else {
-                    format!(
-                        "{} grants it in namespace `{ns}`, not in `{}`",
-                        binding.display(),
-                        a.namespace
-                    )
-                };
-                other_ns.push(NearMiss {
-                    kind: NearMissKind::OtherNamespace,
-                    summary,
-                    binding: Some(binding),
-                    rule_location: rule_location(ws, role_object(rbac, node), i),
-                    role: Some(role),
-                    rule_index: Some(i + 1),
-                    rule: Some(rule.into()),
-                    hint: if a.namespace.is_empty() {
-                        format!("bind {} with a ClusterRoleBinding", b.role_ref.name)
-                    } else {
-                        format!("add a RoleBinding in `{}` like this one", a.namespace)
-                    },
-                });
-            }
+    let mut other_ns = Vec::new();
+    for (kind, position, node) in user_role_bindings_elsewhere(rbac, a) {
+        if other_ns.len() == NEAR_MISS_LIMIT {
+            break;
+        }
+        if let Some((i, _)) = first_allowing_rule_memo(rbac, node, a, &mut memo) {
+            other_ns.push((kind, position, node, i));
         }
     }
-    out.extend(other_ns.into_iter().take(NEAR_MISS_LIMIT));
+    for (kind, position, node, i) in other_ns {
+        let Some(rule) = rbac.rules_of(node).ok().and_then(|r| r.get(i)) else {
+            continue;
+        };
+        let b = rbac.binding(kind, position);
+        let ns = b.meta.namespace.as_str();
+        let binding = binding_object(ws, b);
+        let summary = if a.namespace.is_empty() {
+            format!(
+                "{} grants it, but only inside namespace `{ns}`; a cluster-scoped request needs a ClusterRoleBinding",
+                binding.display()
+            )
+        } else {
+            format!(
+                "{} grants it in namespace `{ns}`, not in `{}`",
+                binding.display(),
+                a.namespace
+            )
+        };
+        out.push(NearMiss {
+            kind: NearMissKind::OtherNamespace,
+            summary,
+            binding: Some(binding),
+            rule_location: rule_location(ws, role_object(rbac, node), i),
+            role: Some(role_ref(ws, rbac, b, node)),
+            rule_index: Some(i + 1),
+            rule: Some(rule.into()),
+            hint: if a.namespace.is_empty() {
+                format!("bind {} with a ClusterRoleBinding", b.role_ref.name)
+            } else {
+                format!("add a RoleBinding in `{}` like this one", a.namespace)
+            },
+        });
+    }
     // Grants in this scope to subjects the user is not. Found cheaply first (the rule check
     // is remembered per role), described only for the ones kept.
     let mut others: Vec<(bool, BindingKind, u32, NodeIndex, usize)> = Vec::new();
@@ -854,18 +859,29 @@ fn missing_role_near_miss(
     let wanted = &b.role_ref.name;
     // Roles of a similar name the binding could have meant: Roles of its namespace (for a
     // Role ref) or ClusterRoles, within a small edit distance.
-    let candidates: Vec<&RoleObject> = match b.role_ref.kind.as_str() {
-        "Role" => policy
-            .roles
-            .iter()
-            .filter(|r| r.meta.namespace == b.meta.namespace)
-            .collect(),
-        _ => policy.cluster_roles.iter().collect(),
+    let candidates: &[RoleObject] = match b.role_ref.kind.as_str() {
+        "Role" => {
+            // Roles are stored sorted by namespace, then name.
+            let ns = b.meta.namespace.as_str();
+            let start = policy
+                .roles
+                .partition_point(|r| r.meta.namespace.as_str() < ns);
+            let end = policy
+                .roles
+                .partition_point(|r| r.meta.namespace.as_str() <= ns);
+            &policy.roles[start..end]
+        }
+        _ => &policy.cluster_roles,
     };
+    let limit = 2.max(wanted.len() / 5);
     let mut best: Option<(usize, &RoleObject)> = None;
     for r in candidates {
-        let d = edit_distance(wanted, &r.meta.name);
-        if d <= 2.max(wanted.len() / 5) && best.is_none_or(|(bd, _)| d < bd) {
+        // The length difference bounds the distance from below: skip the hopeless ones.
+        if r.meta.name.len().abs_diff(wanted.len()) > limit {
+            continue;
+        }
+        let d = edit_distance(wanted, &r.meta.name, limit);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, r));
         }
     }
@@ -1015,17 +1031,24 @@ fn first_allowing_rule<'r>(
     rules.iter().enumerate().find(|(_, r)| rule_allows(r, a))
 }
 
-/// Levenshtein distance over characters (names are short).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+/// Levenshtein distance over bytes (names are short, mostly ASCII); gives up with
+/// `limit + 1` as soon as every path is longer than `limit`.
+fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
         }
-        prev = cur;
+        if row_min > limit {
+            return limit + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }
