@@ -103,7 +103,7 @@ fn main() {
                 (t.elapsed(), a)
             })
             .collect();
-        slow.sort_by(|x, y| y.0.cmp(&x.0));
+        slow.sort_by_key(|x| std::cmp::Reverse(x.0));
         for (d, a) in slow.iter().take(5) {
             let e = explain(&ws, a);
             println!(

@@ -403,7 +403,7 @@ mod tests {
 
     #[test]
     fn breakdown_then_compaction_merges_verbs_per_resource_and_name() {
-        let rules = vec![
+        let rules = [
             rule(&["get", "list"], &["", "apps"], &["pods"], &[]),
             rule(&["watch", "get"], &[""], &["pods"], &[]),
             rule(&["get"], &[""], &["configmaps"], &["a", "b"]),
