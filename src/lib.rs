@@ -11,6 +11,7 @@ pub mod decision;
 pub mod diagnostics;
 pub mod discovery;
 pub mod engine;
+pub mod explain;
 pub mod identity;
 pub mod loader;
 pub mod model;

@@ -1,5 +1,7 @@
 //! `kauthz can-i`: `kubectl auth can-i`, offline, with kubectl's arguments and output.
 
+mod list;
+
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value, json};
 
@@ -13,9 +15,11 @@ use crate::response::{Status, kubectl_can_i};
 pub struct CanIArgs {
     /// The verb: get, list, watch, create, update, patch, delete, deletecollection, use, bind,
     /// escalate, impersonate, approve, ... (for URLs: get, post, put, ...)
-    pub verb: String,
+    #[arg(required_unless_present = "list")]
+    pub verb: Option<String>,
     /// TYPE[.GROUP], TYPE[.GROUP]/NAME, or a non-resource URL starting with `/`
-    pub target: String,
+    #[arg(required_unless_present = "list")]
+    pub target: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
     /// The user to check (`system:serviceaccount:NS:NAME` for a service account)
@@ -36,9 +40,20 @@ pub struct CanIArgs {
     /// Print nothing; the exit code says yes (0) or no (1)
     #[arg(short, long)]
     pub quiet: bool,
-    /// Print the SubjectAccessReview the server would return
+    /// Print the SubjectAccessReview the server would return (with --list: the
+    /// SelfSubjectRulesReview)
     #[arg(short, long, value_enum, value_name = "FORMAT")]
     pub output: Option<Format>,
+    /// List everything the user may do in the namespace, as `kubectl auth can-i --list`
+    #[arg(long)]
+    pub list: bool,
+    /// With --list: print the rules without the header line
+    #[arg(long)]
+    pub no_headers: bool,
+    /// With --list: add the scope (cluster-wide or this namespace), binding and role of each
+    /// line; rules of different bindings are then not merged
+    #[arg(long)]
+    pub show_source: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -51,8 +66,8 @@ impl CanIArgs {
     /// The request part of the arguments, as the library takes it.
     pub fn spec(&self) -> RequestSpec {
         RequestSpec {
-            verb: self.verb.clone(),
-            target: self.target.clone(),
+            verb: self.verb.clone().unwrap_or_default(),
+            target: self.target.clone().unwrap_or_default(),
             as_user: self.as_user.clone(),
             as_group: self.as_group.clone(),
             namespace: self.namespace.clone(),
@@ -63,6 +78,9 @@ impl CanIArgs {
 }
 
 pub fn run(args: CanIArgs) -> u8 {
+    if args.list || args.no_headers || args.show_source {
+        return list::run(args);
+    }
     // Arguments are checked before the policy is loaded: a usage error should not wait.
     if args.as_user.as_deref().unwrap_or("").is_empty() {
         return fail(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
@@ -170,7 +188,7 @@ pub fn subject_access_review(a: &Attributes, verdict: &crate::decision::Verdict)
 }
 
 /// YAML for a JSON value, in kubectl's style (block mappings, `- ` lists, quoted when needed).
-fn to_yaml(v: &Value, indent: usize) -> String {
+pub(crate) fn to_yaml(v: &Value, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let mut out = String::new();
     match v {
@@ -190,7 +208,15 @@ fn to_yaml(v: &Value, indent: usize) -> String {
                     Value::Array(items) => {
                         out.push_str(&format!("{pad}{k}:\n"));
                         for item in items {
-                            out.push_str(&format!("{pad}- {}\n", scalar(item)));
+                            match item {
+                                // A mapping in a list: `- ` takes the place of the first
+                                // key's indentation.
+                                Value::Object(inner) if !inner.is_empty() => {
+                                    let block = to_yaml(item, indent + 2);
+                                    out.push_str(&format!("{pad}- {}", &block[indent + 2..]));
+                                }
+                                _ => out.push_str(&format!("{pad}- {}\n", scalar(item))),
+                            }
                         }
                     }
                     other => out.push_str(&format!("{pad}{k}: {}\n", scalar(other))),

@@ -3,6 +3,7 @@
 
 mod can_i;
 mod eval;
+mod explain;
 mod graph;
 mod matrix;
 mod render;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Check whether an action is allowed, as `kubectl auth can-i` does, offline
     #[command(name = "can-i")]
     CanI(can_i::CanIArgs),
+    /// Explain why a request is allowed or denied: each authorizer, each binding and rule,
+    /// near misses, and the smallest fix (proved by re-evaluation)
+    Explain(explain::ExplainArgs),
     /// Decide access requests given as JSON lines; one JSON answer per line
     Eval(eval::EvalArgs),
     /// List every subject allowed to make a request, with the bindings and roles that grant it
@@ -97,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::WhereCan(args) => who_can::run_where_can(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Explain(args) => explain::run(args),
     };
     ExitCode::from(code)
 }

@@ -254,6 +254,59 @@ impl RbacAuthorizer {
         (out, errors)
     }
 
+    /// The bindings that apply to the user and groups of `a`, in visit order, each with the
+    /// node its roleRef leads to: the ClusterRoleBindings when `cluster` is set, then the
+    /// RoleBindings of `namespace` (none for an empty namespace). The same index evaluation
+    /// uses, so this is exactly the set upstream's visit would find applicable.
+    pub fn applicable_bindings(
+        &self,
+        a: &Attributes,
+        cluster: bool,
+        namespace: &str,
+    ) -> Vec<(BindingKind, u32, NodeIndex)> {
+        let mut out = Vec::new();
+        let mut slots = Vec::new();
+        let scopes = [
+            cluster.then_some((&self.cluster, BindingKind::ClusterRoleBinding)),
+            if namespace.is_empty() {
+                None
+            } else {
+                self.namespaces
+                    .get(namespace)
+                    .map(|s| (s, BindingKind::RoleBinding))
+            },
+        ];
+        for (scope, kind) in scopes.into_iter().flatten() {
+            scope.candidates(a, &mut slots);
+            for &slot in &slots {
+                let (position, role) = scope.entries[slot as usize];
+                out.push((kind, position, role));
+            }
+        }
+        out
+    }
+
+    /// Every binding of the scope of a request in `namespace` (all ClusterRoleBindings, then
+    /// the namespace's RoleBindings, in name order), whoever it names, with its role node.
+    pub fn bindings_in_scope(&self, namespace: &str) -> Vec<(BindingKind, u32, NodeIndex)> {
+        let mut out: Vec<(BindingKind, u32, NodeIndex)> = Vec::new();
+        for (i, node) in self.graph.cluster_role_bindings.iter().enumerate() {
+            let role = self.graph.role_of(*node).unwrap_or(*node);
+            out.push((BindingKind::ClusterRoleBinding, i as u32, role));
+        }
+        if !namespace.is_empty() {
+            let rbs = &self.policy.role_bindings;
+            let start = rbs.partition_point(|b| b.meta.namespace.as_str() < namespace);
+            let end = rbs.partition_point(|b| b.meta.namespace.as_str() <= namespace);
+            for i in start..end {
+                let node = self.graph.role_bindings[i];
+                let role = self.graph.role_of(node).unwrap_or(node);
+                out.push((BindingKind::RoleBinding, i as u32, role));
+            }
+        }
+        out
+    }
+
     /// Namespaces that have at least one RoleBinding, sorted.
     pub fn binding_namespaces(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.namespaces.keys().map(String::as_str).collect();
