@@ -17,29 +17,30 @@ use crate::policy::PolicySet;
 use crate::rbac::aggregate_error::aggregate_message;
 use crate::rbac::graph::{Node, PolicyGraph};
 use crate::rbac::matching::rule_allows;
-use crate::rbac::{describe_grant, first_applying_subject};
+use crate::rbac::{describe_grant, first_applying_subject, subject_applies};
 use crate::request::Attributes;
 
 /// The bindings of one scope (cluster-wide, or one namespace), keyed by who they name.
 ///
 /// The keys are 64-bit hashes of the names, not the names: the index then holds no copy of
 /// any string (it was 7 MB of the large cluster's footprint as `HashMap<String, Vec<u32>>`).
-/// A hash only proposes a binding; [`RbacAuthorizer::candidates`] keeps it only when one of
-/// its subjects applies to the user, so a collision can cost a comparison but never change an
-/// answer.
+/// A hash only proposes a binding; [`RbacAuthorizer::candidates`] keeps it only when the
+/// subject the key came from applies to the user, so a collision can cost a comparison but
+/// never change an answer.
 #[derive(Default)]
 struct Scope {
     /// Binding index (into the policy's sorted vector) and the node its roleRef leads to.
     entries: Box<[(u32, NodeIndex)]>,
-    /// (hash of a user or group name, slot in `entries`), sorted.
-    keys: Box<[(u64, u32)]>,
+    /// (hash of a user or group name, slot in `entries`, index of the subject that gives the
+    /// name in its binding), sorted.
+    keys: Box<[(u64, u32, u32)]>,
 }
 
 /// Collects a [`Scope`].
 #[derive(Default)]
 struct ScopeBuilder {
     entries: Vec<(u32, NodeIndex)>,
-    keys: Vec<(u64, u32)>,
+    keys: Vec<(u64, u32, u32)>,
 }
 
 const USER: u8 = 0;
@@ -64,7 +65,7 @@ impl ScopeBuilder {
             BindingKind::ClusterRoleBinding => "",
             BindingKind::RoleBinding => binding.meta.namespace.as_str(),
         };
-        for s in &binding.subjects {
+        for (i, s) in binding.subjects.iter().enumerate() {
             let key = match s.kind.as_str() {
                 "User" => name_key(USER, &[&s.name]),
                 "Group" => name_key(GROUP, &[&s.name]),
@@ -81,13 +82,12 @@ impl ScopeBuilder {
                 }
                 _ => continue,
             };
-            self.keys.push((key, slot));
+            self.keys.push((key, slot, i as u32));
         }
     }
 
     fn build(mut self) -> Scope {
         self.keys.sort_unstable();
-        self.keys.dedup();
         Scope {
             entries: self.entries.into_boxed_slice(),
             keys: self.keys.into_boxed_slice(),
@@ -110,20 +110,11 @@ impl RequestKeys {
 }
 
 impl Scope {
-    /// Slots whose bindings may name the request's user: a superset, in visit order.
-    fn proposals(&self, keys: &RequestKeys, out: &mut Vec<u32>) {
-        out.clear();
-        for &k in &keys.keys {
-            let from = self.keys.partition_point(|&(h, _)| h < k);
-            out.extend(
-                self.keys[from..]
-                    .iter()
-                    .take_while(|&&(h, _)| h == k)
-                    .map(|&(_, slot)| slot),
-            );
-        }
-        out.sort_unstable();
-        out.dedup();
+    /// The entries whose hash is `key`.
+    fn proposals(&self, key: u64) -> &[(u64, u32, u32)] {
+        let from = self.keys.partition_point(|&(h, _, _)| h < key);
+        let len = self.keys[from..].partition_point(|&(h, _, _)| h == key);
+        &self.keys[from..from + len]
     }
 }
 
@@ -314,7 +305,7 @@ impl RbacAuthorizer {
     }
 
     /// Slots of the bindings of `scope` that apply to the request's user, in visit order:
-    /// the hash proposals, each confirmed against the binding's subjects.
+    /// each proposal of a hash is confirmed against the one subject it was made from.
     fn candidates(
         &self,
         scope: &Scope,
@@ -323,11 +314,22 @@ impl RbacAuthorizer {
         keys: &RequestKeys,
         out: &mut Vec<u32>,
     ) {
-        scope.proposals(keys, out);
-        out.retain(|&slot| {
-            let (position, _) = scope.entries[slot as usize];
-            first_applying_subject(self.binding(kind, position), a).is_some()
-        });
+        out.clear();
+        for &key in &keys.keys {
+            for &(_, slot, subject) in scope.proposals(key) {
+                let (position, _) = scope.entries[slot as usize];
+                let binding = self.binding(kind, position);
+                let ns = match kind {
+                    BindingKind::ClusterRoleBinding => "",
+                    BindingKind::RoleBinding => binding.meta.namespace.as_str(),
+                };
+                if subject_applies(&binding.subjects[subject as usize], &a.user, &a.groups, ns) {
+                    out.push(slot);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// Namespaces that have at least one RoleBinding, sorted.
