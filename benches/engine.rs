@@ -112,8 +112,8 @@ fn main() {
     let objects = chain.rbac().policy().object_count();
     let rss_after_load = peak_rss_mb();
 
-    let requests: Vec<Attributes> = std::fs::read_to_string(dir.join("requests.jsonl"))
-        .expect("requests")
+    let requests_text = std::fs::read_to_string(dir.join("requests.jsonl")).expect("requests");
+    let requests: Vec<Attributes> = requests_text
         .lines()
         .map(|l| serde_json::from_str(l).expect("request"))
         .collect();
@@ -133,6 +133,23 @@ fn main() {
             })
             .sum::<usize>()
     });
+    // As `kauthz eval` does after the load: JSON lines parsed, decided and answered in
+    // chunks of 256 lines per buffer.
+    let lines: Vec<&str> = requests_text.lines().collect();
+    let (eval_path, written) = best_of(5, || {
+        lines
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut buf = String::with_capacity(chunk.len() * 1536);
+                for l in chunk {
+                    let a: Attributes = serde_json::from_str(l).expect("request");
+                    kauthz::response::write_eval_line(&mut buf, &a, &chain.authorize(&a));
+                    buf.push('\n');
+                }
+                buf.len()
+            })
+            .sum::<usize>()
+    });
     let _ = outcome;
     println!("scale {scale}: {objects} RBAC objects (with built-ins)");
     println!(
@@ -149,6 +166,12 @@ fn main() {
         "  {} requests, eval JSON lines:{:>8.1} ms",
         requests.len(),
         decide_full.as_secs_f64() * 1e3
+    );
+    println!(
+        "  {} requests, parse + decide + write ({:.0} MB): {:>6.1} ms",
+        lines.len(),
+        mb(written),
+        eval_path.as_secs_f64() * 1e3
     );
     println!(
         "  heap: {:.1} MB live after load (peak {:.1} MB while loading), {:.1} MB after index, {:.1} MB peak",

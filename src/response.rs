@@ -151,28 +151,29 @@ impl StatusDetails {
     /// (Go's encoder for the response body, serde's for eval's own lines).
     /// `quote` is `"`, or `\"` when the object is itself written inside a JSON string.
     fn write_json(&self, out: &mut String, quote: &str, escape: fn(&mut String, &str)) {
-        out.push('{');
-        let mut first = true;
-        for (key, value) in [
-            ("name", &self.name),
-            ("group", &self.group),
-            ("kind", &self.kind),
-        ] {
-            if value.is_empty() {
-                continue;
-            }
-            if !first {
-                out.push(',');
-            }
-            first = false;
-            out.push_str(quote);
-            out.push_str(key);
-            out.push_str(quote);
-            out.push(':');
-            escape(out, value);
-        }
-        out.push('}');
+        write_details(out, [&self.name, &self.group, &self.kind], quote, escape);
     }
+}
+
+/// [`StatusDetails::write_json`] for borrowed name, group and kind.
+fn write_details(out: &mut String, fields: [&str; 3], quote: &str, escape: fn(&mut String, &str)) {
+    out.push('{');
+    let mut first = true;
+    for (key, value) in ["name", "group", "kind"].into_iter().zip(fields) {
+        if value.is_empty() {
+            continue;
+        }
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str(quote);
+        out.push_str(key);
+        out.push_str(quote);
+        out.push(':');
+        escape(out, value);
+    }
+    out.push('}');
 }
 
 /// The `metav1.Status` of a 403, fields in the order the server writes them.
@@ -359,16 +360,28 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
         "\",\"allowed\":false,\"reason\":"
     });
     json_string(out, &verdict.reason);
-    out.push_str(",\"kubectl_can_i\":");
-    json_string(out, &kubectl_can_i(verdict));
+    // `kubectl_can_i(verdict)` as a JSON string, escaped piece by piece.
+    if allowed {
+        out.push_str(",\"kubectl_can_i\":\"yes\\n\"");
+    } else {
+        out.push_str(",\"kubectl_can_i\":\"no");
+        for part in [&verdict.reason, &verdict.error] {
+            if !part.is_empty() {
+                out.push_str(" - ");
+                json_escape_into(out, part);
+            }
+        }
+        out.push_str("\\n\"");
+    }
     if allowed {
         out.push_str(",\"kubectl_can_i_exit\":0,\"forbidden_message\":\"\",\"kubectl_error\":\"\",\"http_code\":200,\"status\":null,\"status_body\":\"\"}");
         return;
     }
-    let status = Status::forbidden(a, &verdict.reason);
+    let status_message = forbidden_message(a, &verdict.reason);
+    let details = [a.name.as_str(), a.api_group.as_str(), a.resource.as_str()];
     // The message appears three times; escape it once.
-    let mut message = String::with_capacity(status.message.len() + 32);
-    json_escape_into(&mut message, &status.message);
+    let mut message = String::with_capacity(status_message.len() + 32);
+    json_escape_into(&mut message, &status_message);
     out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":\"");
     out.push_str(&message);
     out.push_str("\",\"kubectl_error\":\"Error from server (Forbidden): ");
@@ -377,16 +390,14 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
     out.push_str(&message);
     out.push('"');
     out.push_str(",\"reason\":\"Forbidden\",\"details\":");
-    status.details.write_json(out, "\"", json_string);
+    write_details(out, details, "\"", json_string);
     out.push_str(",\"code\":403},\"status_body\":\"");
     // The body is Go-escaped JSON, and here it is escaped again as a JSON string: both
     // escapings compose, so write the doubly escaped form in one pass.
     out.push_str(r#"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":"#);
-    json_of_go_json_string(out, &status.message);
+    json_of_go_json_string(out, &status_message);
     out.push_str(r#",\"reason\":\"Forbidden\",\"details\":"#);
-    status
-        .details
-        .write_json(out, "\\\"", json_of_go_json_string);
+    write_details(out, details, "\\\"", json_of_go_json_string);
     out.push_str(r#",\"code\":403}\n"}"#);
 }
 

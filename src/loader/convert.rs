@@ -97,7 +97,7 @@ impl<'a> Ctx<'a> {
                 None
             }
             Some(n) => match &n.value {
-                Value::Str(s) if !s.is_empty() => Some(s.clone()),
+                Value::Str(s) if !s.is_empty() => Some(s.to_string()),
                 Value::Str(_) | Value::Null => {
                     self.problem(
                         n,
@@ -120,7 +120,7 @@ impl<'a> Ctx<'a> {
         match parent.get(key) {
             None => Some(String::new()),
             Some(n) => match &n.value {
-                Value::Str(s) => Some(s.clone()),
+                Value::Str(s) => Some(s.to_string()),
                 Value::Null => Some(String::new()),
                 other => {
                     self.type_problem(n, key, "a string", other.describe());
@@ -159,7 +159,7 @@ impl<'a> Ctx<'a> {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match &item.value {
-                        Value::Str(s) => out.push(s.clone()),
+                        Value::Str(s) => out.push(s.to_string()),
                         other => {
                             self.type_problem(
                                 item,
@@ -191,7 +191,7 @@ impl<'a> Ctx<'a> {
                 for (k, v) in entries {
                     match (&k.value, &v.value) {
                         (Value::Str(k), Value::Str(v)) => {
-                            out.insert(k.clone(), v.clone());
+                            out.insert(k.to_string(), v.to_string());
                         }
                         (Value::Str(_), other) => {
                             self.type_problem(
@@ -222,7 +222,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn seq<'n>(&mut self, parent: &'n Node, key: &str) -> Option<&'n [Node]> {
+    fn seq<'n, 'd>(&mut self, parent: &'n Node<'d>, key: &str) -> Option<&'n [Node<'d>]> {
         match parent.get(key) {
             None => Some(&[]),
             Some(n) => match &n.value {

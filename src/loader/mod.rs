@@ -68,8 +68,8 @@ impl Loaded {
     pub fn into_builder(self, builder: &mut PolicyBuilder) -> (Vec<Source>, Vec<Problem>) {
         for o in self.objects {
             match o {
-                Object::Role(r) => builder.add_role(*r),
-                Object::Binding(b) => builder.add_binding(*b),
+                Object::Role(r) => builder.add_role_boxed(r),
+                Object::Binding(b) => builder.add_binding_boxed(b),
                 Object::Crd(c) => builder.add_crd(*c),
                 Object::ServiceAccount(s) => builder.add_service_account(*s),
             }
@@ -91,6 +91,10 @@ pub struct LoadOptions {
 const EXTENSIONS: [&str; 3] = ["yaml", "yml", "json"];
 
 /// Reads every input. Problems never stop the load; unreadable paths become problems too.
+///
+/// Files are read and parsed one at a time (the documents of each in parallel) and each text
+/// is dropped as soon as its documents are converted, unless `keep_text` asks for it: holding
+/// every text until the end of the load cost the large cluster 16 MB of peak memory.
 pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
     let mut problems = Vec::new();
     let mut files: Vec<(String, Option<PathBuf>)> = Vec::new();
@@ -100,18 +104,13 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
             Input::Path(p) => collect(p, options, &mut files, &mut problems),
         }
     }
-    let read: Vec<Result<(String, String), Problem>> = files
-        .into_par_iter()
-        .map(|(name, path)| read_text(&name, path.as_deref()).map(|t| (name, t)))
-        .collect();
-    let mut texts = Vec::new();
-    for r in read {
-        match r {
-            Ok(t) => texts.push(t),
+    let mut loaded = Loaded::default();
+    for (name, path) in files {
+        match read_text(&name, path.as_deref()) {
+            Ok(text) => add_text(&mut loaded, name, text, options.keep_text),
             Err(p) => problems.push(p),
         }
     }
-    let mut loaded = load_texts(texts, options.keep_text);
     loaded.problems.extend(problems);
     sort_problems(&mut loaded.problems);
     loaded
@@ -119,81 +118,75 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
 
 /// Loads already-read texts (name, text) as if they were files, in order.
 pub fn load_texts(texts: Vec<(String, String)>, keep_text: bool) -> Loaded {
-    let shared: Vec<std::sync::OnceLock<Arc<str>>> =
-        texts.iter().map(|_| std::sync::OnceLock::new()).collect();
-    // Parse every document of every file in one parallel pass: one huge file must not
-    // serialise the load.
-    let mut jobs: Vec<(usize, usize, usize)> = Vec::new();
-    let mut line_starts: Vec<Vec<u32>> = Vec::with_capacity(texts.len());
-    for (i, (_, text)) in texts.iter().enumerate() {
-        line_starts.push(
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(p, _)| p as u32 + 1))
-                .collect(),
-        );
-        for (s, e) in yaml::split_documents(text) {
-            jobs.push((i, s, e));
-        }
+    let mut loaded = Loaded::default();
+    for (name, text) in texts {
+        add_text(&mut loaded, name, text, keep_text);
     }
-    let documents = jobs.len();
-    let results: Vec<DocResult> = jobs
-        .into_par_iter()
-        .map(|(i, s, e)| {
-            let (name, text) = &texts[i];
-            let mut ctx = convert::Ctx {
-                source: i as SourceId,
-                path: name,
-                text,
-                shared: &shared[i],
-                line_starts: &line_starts[i],
-                problems: Vec::new(),
-                objects: Vec::new(),
-                skipped: BTreeMap::new(),
-            };
-            match yaml::parse_document(&text[s..e], s) {
-                Ok(node) => convert::convert(&mut ctx, &node),
-                Err(err) => ctx.problems.push(
-                    Problem::error("kauthz::load::yaml", err.message)
-                        .with_help(
-                            "fix the YAML syntax; the other documents of the file still load",
-                        )
-                        .at(name, ctx.shared_text(), err.offset, 1),
-                ),
-            }
-            // A document usually holds one object, but a growing Vec reserves room for four:
-            // across 47,000 documents that slack was most of the load's peak memory.
-            ctx.objects.shrink_to_fit();
-            DocResult {
-                objects: ctx.objects,
-                problems: ctx.problems,
-                skipped: ctx.skipped,
-            }
-        })
-        .collect();
-    let mut loaded = Loaded {
-        documents,
-        // Sized up front: growing by doubling would copy every object at the peak of the load.
-        objects: Vec::with_capacity(results.iter().map(|r| r.objects.len()).sum()),
-        ..Loaded::default()
-    };
-    drop(line_starts);
-    for r in results {
-        loaded.objects.extend(r.objects);
-        loaded.problems.extend(r.problems);
-        for (k, n) in r.skipped {
-            *loaded.skipped.entry(k).or_default() += n;
-        }
-    }
-    loaded.sources = texts
-        .into_iter()
-        .zip(shared)
-        .map(|((path, text), shared)| Source {
-            path,
-            text: keep_text.then(|| shared.into_inner().unwrap_or_else(|| Arc::from(text))),
-        })
-        .collect();
     sort_problems(&mut loaded.problems);
     loaded
+}
+
+/// Documents converted together: enough to keep every core busy, few enough that their
+/// results (and the parse trees in flight) stay small beside the objects they produce.
+const DOCUMENT_CHUNK: usize = 2048;
+
+/// Parses the documents of one file (in parallel) and appends what they hold to `loaded`.
+fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
+    let source = loaded.sources.len() as SourceId;
+    let shared = std::sync::OnceLock::new();
+    let line_starts: Vec<u32> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(p, _)| p as u32 + 1))
+        .collect();
+    let documents = yaml::split_documents(&text);
+    loaded.documents += documents.len();
+    for chunk in documents.chunks(DOCUMENT_CHUNK) {
+        let results: Vec<DocResult> = chunk
+            .par_iter()
+            .map(|&(s, e)| {
+                let mut ctx = convert::Ctx {
+                    source,
+                    path: &name,
+                    text: &text,
+                    shared: &shared,
+                    line_starts: &line_starts,
+                    problems: Vec::new(),
+                    objects: Vec::new(),
+                    skipped: BTreeMap::new(),
+                };
+                match yaml::parse_document(&text[s..e], s) {
+                    Ok(node) => convert::convert(&mut ctx, &node),
+                    Err(err) => ctx.problems.push(
+                        Problem::error("kauthz::load::yaml", err.message)
+                            .with_help(
+                                "fix the YAML syntax; the other documents of the file still load",
+                            )
+                            .at(&name, ctx.shared_text(), err.offset, 1),
+                    ),
+                }
+                // A document usually holds one object, but a growing Vec reserves room for
+                // four: across 47,000 documents that slack was most of the load's peak memory.
+                ctx.objects.shrink_to_fit();
+                DocResult {
+                    objects: ctx.objects,
+                    problems: ctx.problems,
+                    skipped: ctx.skipped,
+                }
+            })
+            .collect();
+        loaded
+            .objects
+            .reserve(results.iter().map(|r| r.objects.len()).sum());
+        for r in results {
+            loaded.objects.extend(r.objects);
+            loaded.problems.extend(r.problems);
+            for (k, n) in r.skipped {
+                *loaded.skipped.entry(k).or_default() += n;
+            }
+        }
+    }
+    drop(line_starts);
+    let text = keep_text.then(|| shared.into_inner().unwrap_or_else(|| Arc::from(text)));
+    loaded.sources.push(Source { path: name, text });
 }
 
 struct DocResult {

@@ -12,27 +12,29 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle};
 
-/// A YAML value with its place in the file.
+/// A YAML value with its place in the file. Scalars borrow the document's text where YAML
+/// wrote them without escapes or folding (almost always): the tree is built and dropped for
+/// every document, and owning each scalar made it most of the load's allocations.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    pub value: Value,
+pub struct Node<'a> {
+    pub value: Value<'a>,
     /// Byte offset in the file.
     pub offset: u32,
     pub len: u32,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
     /// A plain scalar that resolves to a number; the text is kept as written.
-    Number(String),
-    Str(String),
-    Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Number(Cow<'a, str>),
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
-impl Value {
+impl Value<'_> {
     /// How a type error names what it found.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -46,9 +48,9 @@ impl Value {
     }
 }
 
-impl Node {
+impl<'a> Node<'a> {
     /// The value of `key` in a mapping.
-    pub fn get(&self, key: &str) -> Option<&Node> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match &self.value {
             Value::Map(entries) => entries
                 .iter()
@@ -73,8 +75,8 @@ impl Node {
 
 /// How YAML 1.1 (go-yaml v2, which sigs.k8s.io/yaml and so kubectl use) resolves a plain
 /// scalar: null, boolean, number or string.
-fn resolve_plain(text: &str) -> Value {
-    match text {
+fn resolve_plain(text: Cow<'_, str>) -> Value<'_> {
+    match &*text {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" | "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
             return Value::Bool(true);
@@ -84,10 +86,10 @@ fn resolve_plain(text: &str) -> Value {
         }
         _ => {}
     }
-    if looks_numeric(text) {
-        Value::Number(text.to_string())
+    if looks_numeric(&text) {
+        Value::Number(text)
     } else {
-        Value::Str(text.to_string())
+        Value::Str(text)
     }
 }
 
@@ -132,16 +134,16 @@ pub struct SyntaxError {
     pub offset: usize,
 }
 
-enum Frame {
-    Seq(Vec<Node>, u32, usize),
-    Map(Vec<(Node, Node)>, Option<Node>, u32, usize),
+enum Frame<'a> {
+    Seq(Vec<Node<'a>>, u32, usize),
+    Map(Vec<(Node<'a>, Node<'a>)>, Option<Node<'a>>, u32, usize),
 }
 
 /// Parses one document (`doc` is its text; `base` its offset in the file).
-pub fn parse_document(doc: &str, base: usize) -> Result<Node, SyntaxError> {
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
-    let mut root: Option<Node> = None;
+pub fn parse_document(doc: &str, base: usize) -> Result<Node<'_>, SyntaxError> {
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut anchors: HashMap<usize, Node<'_>> = HashMap::new();
+    let mut root: Option<Node<'_>> = None;
     let off = |m: &granit_parser::Marker| (base + m.byte_offset().unwrap_or(0)) as u32;
     for event in Parser::new_from_str(doc) {
         let (event, span) = event.map_err(|e| SyntaxError {
@@ -154,9 +156,9 @@ pub fn parse_document(doc: &str, base: usize) -> Result<Node, SyntaxError> {
             Event::Scalar(text, style, anchor, tag) => {
                 let is_str_tag = tag.as_ref().and_then(|t| t.core_suffix()) == Some("str");
                 let value = if style == ScalarStyle::Plain && !is_str_tag {
-                    resolve_plain(&text)
+                    resolve_plain(text)
                 } else {
-                    Value::Str(Cow::into_owned(text))
+                    Value::Str(text)
                 };
                 Some((value_node(value, start, end), anchor))
             }
@@ -206,7 +208,7 @@ pub fn parse_document(doc: &str, base: usize) -> Result<Node, SyntaxError> {
     }))
 }
 
-fn value_node(value: Value, start: u32, end: u32) -> Node {
+fn value_node(value: Value<'_>, start: u32, end: u32) -> Node<'_> {
     Node {
         value,
         offset: start,
@@ -216,15 +218,15 @@ fn value_node(value: Value, start: u32, end: u32) -> Node {
 
 /// YAML 1.1 merge keys (`<<: *base`), which go-yaml v2 honours: entries of the merged
 /// mapping(s) that the mapping does not set itself.
-fn merge_keys(entries: Vec<(Node, Node)>) -> Vec<(Node, Node)> {
+fn merge_keys<'a>(entries: Vec<(Node<'a>, Node<'a>)>) -> Vec<(Node<'a>, Node<'a>)> {
     if !entries
         .iter()
         .any(|(k, _)| matches!(&k.value, Value::Str(s) if s == "<<"))
     {
         return entries;
     }
-    let mut own: Vec<(Node, Node)> = Vec::new();
-    let mut merged: Vec<(Node, Node)> = Vec::new();
+    let mut own: Vec<(Node<'a>, Node<'a>)> = Vec::new();
+    let mut merged: Vec<(Node<'a>, Node<'a>)> = Vec::new();
     for (k, v) in entries {
         if matches!(&k.value, Value::Str(s) if s == "<<") {
             match v.value {

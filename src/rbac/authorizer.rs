@@ -7,6 +7,7 @@
 //! allowing binding and the collected errors are the ones the linear visit would produce.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
 
 use petgraph::graph::NodeIndex;
 
@@ -16,19 +17,47 @@ use crate::policy::PolicySet;
 use crate::rbac::aggregate_error::aggregate_message;
 use crate::rbac::graph::{Node, PolicyGraph};
 use crate::rbac::matching::rule_allows;
-use crate::rbac::{describe_grant, first_applying_subject, service_account_user};
+use crate::rbac::{describe_grant, first_applying_subject, subject_applies};
 use crate::request::Attributes;
 
 /// The bindings of one scope (cluster-wide, or one namespace), keyed by who they name.
+///
+/// The keys are 64-bit hashes of the names, not the names: the index then holds no copy of
+/// any string (it was 7 MB of the large cluster's footprint as `HashMap<String, Vec<u32>>`).
+/// A hash only proposes a binding; [`RbacAuthorizer::candidates`] keeps it only when the
+/// subject the key came from applies to the user, so a collision can cost a comparison but
+/// never change an answer.
 #[derive(Default)]
 struct Scope {
     /// Binding index (into the policy's sorted vector) and the node its roleRef leads to.
-    entries: Vec<(u32, NodeIndex)>,
-    by_user: HashMap<String, Vec<u32>>,
-    by_group: HashMap<String, Vec<u32>>,
+    entries: Box<[(u32, NodeIndex)]>,
+    /// (hash of a user or group name, slot in `entries`, index of the subject that gives the
+    /// name in its binding), sorted.
+    keys: Box<[(u64, u32, u32)]>,
 }
 
-impl Scope {
+/// Collects a [`Scope`].
+#[derive(Default)]
+struct ScopeBuilder {
+    entries: Vec<(u32, NodeIndex)>,
+    keys: Vec<(u64, u32, u32)>,
+}
+
+const USER: u8 = 0;
+const GROUP: u8 = 1;
+
+/// The key of a user or group name: one fixed SipHash stream, so a service account's user
+/// name hashes the same whether written whole or in parts.
+fn name_key(tag: u8, parts: &[&str]) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write_u8(tag);
+    for p in parts {
+        h.write(p.as_bytes());
+    }
+    h.finish()
+}
+
+impl ScopeBuilder {
     fn add(&mut self, position: u32, binding: &BindingObject, role: NodeIndex) {
         let slot = self.entries.len() as u32;
         self.entries.push((position, role));
@@ -36,10 +65,10 @@ impl Scope {
             BindingKind::ClusterRoleBinding => "",
             BindingKind::RoleBinding => binding.meta.namespace.as_str(),
         };
-        for s in &binding.subjects {
-            let list = match s.kind.as_str() {
-                "User" => self.by_user.entry(s.name.clone()).or_default(),
-                "Group" => self.by_group.entry(s.name.clone()).or_default(),
+        for (i, s) in binding.subjects.iter().enumerate() {
+            let key = match s.kind.as_str() {
+                "User" => name_key(USER, &[&s.name]),
+                "Group" => name_key(GROUP, &[&s.name]),
                 "ServiceAccount" => {
                     let sa_ns = if s.namespace.is_empty() {
                         ns
@@ -49,31 +78,43 @@ impl Scope {
                     if sa_ns.is_empty() {
                         continue;
                     }
-                    self.by_user
-                        .entry(service_account_user(sa_ns, &s.name))
-                        .or_default()
+                    name_key(USER, &["system:serviceaccount:", sa_ns, ":", &s.name])
                 }
                 _ => continue,
             };
-            if list.last() != Some(&slot) {
-                list.push(slot);
-            }
+            self.keys.push((key, slot, i as u32));
         }
     }
 
-    /// Slots of the bindings that apply to the request's user, in visit order.
-    fn candidates(&self, a: &Attributes, out: &mut Vec<u32>) {
-        out.clear();
-        if let Some(v) = self.by_user.get(&a.user) {
-            out.extend_from_slice(v);
+    fn build(mut self) -> Scope {
+        self.keys.sort_unstable();
+        Scope {
+            entries: self.entries.into_boxed_slice(),
+            keys: self.keys.into_boxed_slice(),
         }
-        for g in &a.groups {
-            if let Some(v) = self.by_group.get(g) {
-                out.extend_from_slice(v);
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
+    }
+}
+
+/// The hashed names of a request's user and groups, computed once for both scopes.
+struct RequestKeys {
+    keys: Vec<u64>,
+}
+
+impl RequestKeys {
+    fn new(a: &Attributes) -> Self {
+        let mut keys = Vec::with_capacity(1 + a.groups.len());
+        keys.push(name_key(USER, &[&a.user]));
+        keys.extend(a.groups.iter().map(|g| name_key(GROUP, &[g])));
+        RequestKeys { keys }
+    }
+}
+
+impl Scope {
+    /// The entries whose hash is `key`.
+    fn proposals(&self, key: u64) -> &[(u64, u32, u32)] {
+        let from = self.keys.partition_point(|&(h, _, _)| h < key);
+        let len = self.keys[from..].partition_point(|&(h, _, _)| h == key);
+        &self.keys[from..from + len]
     }
 }
 
@@ -114,28 +155,35 @@ pub struct RbacAuthorizer {
 impl RbacAuthorizer {
     pub fn new(policy: PolicySet) -> Self {
         let graph = PolicyGraph::build(&policy);
-        let mut cluster = Scope::default();
+        let mut cluster = ScopeBuilder::default();
         for (i, b) in policy.cluster_role_bindings.iter().enumerate() {
             let role = graph
                 .role_of(graph.cluster_role_bindings[i])
                 .unwrap_or(graph.cluster_role_bindings[i]);
             cluster.add(i as u32, b, role);
         }
-        let mut namespaces: HashMap<String, Scope> = HashMap::new();
+        let mut namespaces: HashMap<String, ScopeBuilder> = HashMap::new();
         for (i, b) in policy.role_bindings.iter().enumerate() {
             let role = graph
                 .role_of(graph.role_bindings[i])
                 .unwrap_or(graph.role_bindings[i]);
-            namespaces
-                .entry(b.meta.namespace.clone())
-                .or_default()
-                .add(i as u32, b, role);
+            // Bindings are sorted by namespace: most lookups hit the scope just filled.
+            match namespaces.get_mut(b.meta.namespace.as_str()) {
+                Some(scope) => scope.add(i as u32, b, role),
+                None => namespaces
+                    .entry(b.meta.namespace.clone())
+                    .or_default()
+                    .add(i as u32, b, role),
+            }
         }
         RbacAuthorizer {
             policy,
             graph,
-            cluster,
-            namespaces,
+            cluster: cluster.build(),
+            namespaces: namespaces
+                .into_iter()
+                .map(|(ns, scope)| (ns, scope.build()))
+                .collect(),
         }
     }
 
@@ -176,6 +224,7 @@ impl RbacAuthorizer {
     pub fn evaluate(&self, a: &Attributes) -> RbacOutcome {
         let mut errors = Vec::new();
         let mut slots = Vec::new();
+        let keys = RequestKeys::new(a);
         let scopes = [
             Some((&self.cluster, BindingKind::ClusterRoleBinding)),
             if a.namespace.is_empty() {
@@ -187,7 +236,7 @@ impl RbacAuthorizer {
             },
         ];
         for (scope, kind) in scopes.into_iter().flatten() {
-            scope.candidates(a, &mut slots);
+            self.candidates(scope, kind, a, &keys, &mut slots);
             for &slot in &slots {
                 let (position, role) = scope.entries[slot as usize];
                 match self.rules_of(role) {
@@ -221,6 +270,7 @@ impl RbacAuthorizer {
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut slots = Vec::new();
+        let keys = RequestKeys::new(a);
         let scopes = [
             Some((&self.cluster, BindingKind::ClusterRoleBinding)),
             if a.namespace.is_empty() {
@@ -232,7 +282,7 @@ impl RbacAuthorizer {
             },
         ];
         for (scope, kind) in scopes.into_iter().flatten() {
-            scope.candidates(a, &mut slots);
+            self.candidates(scope, kind, a, &keys, &mut slots);
             for &slot in &slots {
                 let (position, role) = scope.entries[slot as usize];
                 match self.rules_of(role) {
@@ -266,6 +316,7 @@ impl RbacAuthorizer {
     ) -> Vec<(BindingKind, u32, NodeIndex)> {
         let mut out = Vec::new();
         let mut slots = Vec::new();
+        let keys = RequestKeys::new(a);
         let scopes = [
             cluster.then_some((&self.cluster, BindingKind::ClusterRoleBinding)),
             if namespace.is_empty() {
@@ -277,7 +328,7 @@ impl RbacAuthorizer {
             },
         ];
         for (scope, kind) in scopes.into_iter().flatten() {
-            scope.candidates(a, &mut slots);
+            self.candidates(scope, kind, a, &keys, &mut slots);
             for &slot in &slots {
                 let (position, role) = scope.entries[slot as usize];
                 out.push((kind, position, role));
@@ -305,6 +356,34 @@ impl RbacAuthorizer {
             }
         }
         out
+    }
+
+    /// Slots of the bindings of `scope` that apply to the request's user, in visit order:
+    /// each proposal of a hash is confirmed against the one subject it was made from.
+    fn candidates(
+        &self,
+        scope: &Scope,
+        kind: BindingKind,
+        a: &Attributes,
+        keys: &RequestKeys,
+        out: &mut Vec<u32>,
+    ) {
+        out.clear();
+        for &key in &keys.keys {
+            for &(_, slot, subject) in scope.proposals(key) {
+                let (position, _) = scope.entries[slot as usize];
+                let binding = self.binding(kind, position);
+                let ns = match kind {
+                    BindingKind::ClusterRoleBinding => "",
+                    BindingKind::RoleBinding => binding.meta.namespace.as_str(),
+                };
+                if subject_applies(&binding.subjects[subject as usize], &a.user, &a.groups, ns) {
+                    out.push(slot);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// Namespaces that have at least one RoleBinding, sorted.
