@@ -187,13 +187,17 @@ pub fn subject_access_review(a: &Attributes, verdict: &crate::decision::Verdict)
     })
 }
 
-/// YAML for a JSON value, in kubectl's style (block mappings, `- ` lists, quoted when needed).
+/// YAML for a JSON value, in kubectl's style (sorted keys, block mappings, `- ` lists at the
+/// key's indentation, quoted when needed).
 pub(crate) fn to_yaml(v: &Value, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let mut out = String::new();
     match v {
         Value::Object(m) => {
-            for (k, val) in m {
+            // kubectl prints YAML through sigs.k8s.io/yaml, whose encoder sorts mapping keys.
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            for (k, val) in entries {
                 match val {
                     Value::Object(inner) if inner.is_empty() => {
                         out.push_str(&format!("{pad}{k}: {{}}\n"))
