@@ -147,11 +147,41 @@ pub struct Chain {
     modes: Vec<Mode>,
     rbac: RbacAuthorizer,
     abac: Option<AbacPolicy>,
+    /// [`Chain::namespaces`], computed on first use.
+    namespaces: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Chain {
     pub fn new(modes: Vec<Mode>, rbac: RbacAuthorizer, abac: Option<AbacPolicy>) -> Self {
-        Chain { modes, rbac, abac }
+        Chain {
+            modes,
+            rbac,
+            abac,
+            namespaces: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The namespaces the policy mentions (of RoleBindings, Roles, ServiceAccounts and ABAC
+    /// lines for one namespace), sorted and unique. Computed once, on first use: the policy
+    /// does not change after the chain is built.
+    pub fn namespaces(&self) -> &[String] {
+        self.namespaces.get_or_init(|| {
+            let policy = self.rbac.policy();
+            let mut v: Vec<&str> = policy
+                .role_bindings
+                .iter()
+                .map(|b| b.meta.namespace.as_str())
+                .collect();
+            v.extend(policy.roles.iter().map(|r| r.meta.namespace.as_str()));
+            v.extend(policy.service_accounts.iter().map(|s| s.namespace.as_str()));
+            if let Some(abac) = &self.abac {
+                v.extend(abac.rules.iter().map(|r| r.namespace.as_str()));
+            }
+            v.retain(|n| !n.is_empty() && *n != "*");
+            v.sort_unstable();
+            v.dedup();
+            v.into_iter().map(str::to_string).collect()
+        })
     }
 
     pub fn modes(&self) -> &[Mode] {

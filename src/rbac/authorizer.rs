@@ -261,6 +261,22 @@ impl RbacAuthorizer {
         v
     }
 
+    /// Namespaces with at least one RoleBinding that applies to `user` or one of `groups`
+    /// (looked up in the index, one probe per namespace), sorted.
+    pub fn namespaces_binding(&self, user: &str, groups: &[String]) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .namespaces
+            .iter()
+            .filter(|(_, scope)| {
+                scope.by_user.contains_key(user)
+                    || groups.iter().any(|g| scope.by_group.contains_key(g))
+            })
+            .map(|(ns, _)| ns.as_str())
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     pub fn binding(&self, kind: BindingKind, position: u32) -> &BindingObject {
         match kind {
             BindingKind::ClusterRoleBinding => {
