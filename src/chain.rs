@@ -167,15 +167,35 @@ impl Chain {
     pub fn namespaces(&self) -> &[String] {
         self.namespaces.get_or_init(|| {
             let policy = self.rbac.policy();
-            let mut v: Vec<&str> = policy
-                .role_bindings
-                .iter()
-                .map(|b| b.meta.namespace.as_str())
-                .collect();
-            v.extend(policy.roles.iter().map(|r| r.meta.namespace.as_str()));
-            v.extend(policy.service_accounts.iter().map(|s| s.namespace.as_str()));
+            // Each source is mostly in namespace order (the policy's vectors are sorted), so
+            // dropping repeats as they come leaves about one entry per namespace to sort.
+            fn add<'a>(v: &mut Vec<&'a str>, names: impl Iterator<Item = &'a str>) {
+                let mut last = None;
+                for n in names {
+                    if last != Some(n) {
+                        v.push(n);
+                        last = Some(n);
+                    }
+                }
+            }
+            let mut v: Vec<&str> = Vec::new();
+            add(
+                &mut v,
+                policy
+                    .role_bindings
+                    .iter()
+                    .map(|b| b.meta.namespace.as_str()),
+            );
+            add(
+                &mut v,
+                policy.roles.iter().map(|r| r.meta.namespace.as_str()),
+            );
+            add(
+                &mut v,
+                policy.service_accounts.iter().map(|s| s.namespace.as_str()),
+            );
             if let Some(abac) = &self.abac {
-                v.extend(abac.rules.iter().map(|r| r.namespace.as_str()));
+                add(&mut v, abac.rules.iter().map(|r| r.namespace.as_str()));
             }
             v.retain(|n| !n.is_empty() && *n != "*");
             v.sort_unstable();

@@ -72,18 +72,42 @@ const CASES: &[(&str, &[&str])] = &[
     (
         "who_can_abac_conjunctive",
         &[
-            "who-can", "get", "secrets", "-n", "payments-dev", "-f", EX, "--abac", CONJUNCTIVE,
+            "who-can",
+            "get",
+            "secrets",
+            "-n",
+            "payments-dev",
+            "-f",
+            EX,
+            "--abac",
+            CONJUNCTIVE,
         ],
     ),
     (
         "who_can_abac_star",
-        &["who-can", "get", "/healthz", "-f", EX, "--abac", CONJUNCTIVE],
+        &[
+            "who-can",
+            "get",
+            "/healthz",
+            "-f",
+            EX,
+            "--abac",
+            CONJUNCTIVE,
+        ],
     ),
     (
         "matrix_type_abac_conjunctive",
         &[
-            "matrix", "secrets", "-n", "payments-dev", "--verbs", "get,list,delete", "-f", EX,
-            "--abac", CONJUNCTIVE,
+            "matrix",
+            "secrets",
+            "-n",
+            "payments-dev",
+            "--verbs",
+            "get,list,delete",
+            "-f",
+            EX,
+            "--abac",
+            CONJUNCTIVE,
         ],
     ),
     (
@@ -598,19 +622,17 @@ fn abac_rule() -> impl Strategy<Value = AbacRule> {
         pick(&["", "/healthz", "/healthz*", "*"]),
     )
         .prop_map(
-            |(user, group, readonly, api_group, resource, namespace, non_resource_path)| {
-                AbacRule {
-                    user,
-                    group,
-                    readonly,
-                    api_group,
-                    resource,
-                    namespace,
-                    non_resource_path,
-                    line: 1,
-                    version: AbacVersion::V1beta1,
-                    text: String::new(),
-                }
+            |(user, group, readonly, api_group, resource, namespace, non_resource_path)| AbacRule {
+                user,
+                group,
+                readonly,
+                api_group,
+                resource,
+                namespace,
+                non_resource_path,
+                line: 1,
+                version: AbacVersion::V1beta1,
+                text: String::new(),
             },
         )
 }
@@ -620,7 +642,11 @@ fn workspace(roles: &[RoleObject], bindings: &[BindingObject]) -> Workspace {
 }
 
 /// With ABAC lines (numbered in order), the chain is RBAC then ABAC.
-fn workspace_with(roles: &[RoleObject], bindings: &[BindingObject], abac: &[AbacRule]) -> Workspace {
+fn workspace_with(
+    roles: &[RoleObject],
+    bindings: &[BindingObject],
+    abac: &[AbacRule],
+) -> Workspace {
     let mut b = PolicyBuilder::new();
     roles.iter().cloned().for_each(|r| b.add_role(r));
     bindings.iter().cloned().for_each(|x| b.add_binding(x));
@@ -630,11 +656,17 @@ fn workspace_with(roles: &[RoleObject], bindings: &[BindingObject], abac: &[Abac
         let rules = abac
             .iter()
             .enumerate()
-            .map(|(i, r)| AbacRule { line: i as u32 + 1, ..r.clone() })
+            .map(|(i, r)| AbacRule {
+                line: i as u32 + 1,
+                ..r.clone()
+            })
             .collect();
         (
             vec![Mode::Rbac, Mode::Abac],
-            Some(AbacPolicy { path: "abac.jsonl".into(), rules }),
+            Some(AbacPolicy {
+                path: "abac.jsonl".into(),
+                rules,
+            }),
         )
     };
     Workspace {
@@ -697,13 +729,21 @@ fn check_listing(
     for s in listed {
         prop_assert!(yes.contains(s), "{:?} listed but not allowed", s);
         if exact && s.is_conjunctive() {
-            prop_assert!(!covering(s).iter().any(|c| listed.contains(c)), "{:?} adds nobody", s);
+            prop_assert!(
+                !covering(s).iter().any(|c| listed.contains(c)),
+                "{:?} adds nobody",
+                s
+            );
         }
     }
     for s in universe {
         let covered = covering(s).iter().any(|c| listed.contains(c));
         if yes.contains(s) {
-            prop_assert!(listed.contains(s) || covered, "{:?} allowed but not listed", s);
+            prop_assert!(
+                listed.contains(s) || covered,
+                "{:?} allowed but not listed",
+                s
+            );
         }
         if exact && !covered && !s.is_conjunctive() {
             prop_assert_eq!(listed.contains(s), yes.contains(s), "{:?}", s);
@@ -1044,6 +1084,9 @@ fn a_conjunctive_subject_is_the_user_with_its_group() {
         serde_json::to_string(&s).unwrap(),
         r#"{"kind":"User","name":"erin","inGroup":"auditors"}"#
     );
-    assert_eq!(s.identity(), ("erin".to_string(), vec!["auditors".to_string()]));
+    assert_eq!(
+        s.identity(),
+        ("erin".to_string(), vec!["auditors".to_string()])
+    );
     assert_eq!(s.display(), "User erin + Group auditors");
 }

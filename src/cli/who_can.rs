@@ -168,10 +168,7 @@ fn who_can_text(answer: &WhoCan, all_namespaces: bool) -> String {
         } else if all_namespaces && section.namespace.is_empty() {
             "Also across all namespaces at once, but in no single namespace (ABAC lines for no namespace):".to_string()
         } else if all_namespaces {
-            format!(
-                "Also in namespace {} (grants there):",
-                section.namespace
-            )
+            format!("Also in namespace {} (grants there):", section.namespace)
         } else if section.namespace.is_empty() {
             format!("Who can {} {target}:", answer.request.verb)
         } else {

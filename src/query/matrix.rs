@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::chain::{Mode, SYSTEM_MASTERS};
 use crate::discovery::Discovery;
 use crate::engine::Workspace;
-use crate::chain::{Mode, SYSTEM_MASTERS};
 use crate::model::BindingKind;
 use crate::query::SubjectRef;
 use crate::query::who_can::{Twins, abac_subject};
@@ -236,8 +236,12 @@ pub fn subject_matrix(
                 || (0..verbs.len()).any(|j| {
                     own[&r.subject][j]
                         && !everyone[j]
-                        && !own.get(&SubjectRef::user(&r.subject.name)).is_some_and(|c| c[j])
-                        && !own.get(&SubjectRef::group(&r.subject.in_group)).is_some_and(|c| c[j])
+                        && !own
+                            .get(&SubjectRef::user(&r.subject.name))
+                            .is_some_and(|c| c[j])
+                        && !own
+                            .get(&SubjectRef::group(&r.subject.in_group))
+                            .is_some_and(|c| c[j])
                 })
         })
         .collect();
@@ -319,7 +323,8 @@ fn verb_masks(ws: &Workspace, a: &Attributes, verbs: &[String]) -> BTreeMap<Subj
                         continue;
                     };
                     let mask = mask_of(&mut req, &|r| {
-                        rule.verb_matches(r) && (rule.resource_matches(r) || rule.non_resource_matches(r))
+                        rule.verb_matches(r)
+                            && (rule.resource_matches(r) || rule.non_resource_matches(r))
                     });
                     if mask != 0 {
                         pairs.push((subject, mask));

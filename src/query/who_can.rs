@@ -451,9 +451,22 @@ impl<'w> Finder<'w> {
         // A binding that names the same identity twice grants once.
         pairs.sort_unstable();
         pairs.dedup();
+        // Each grant is moved out at its last use and cloned before (most go to one subject).
+        let mut uses = vec![0u32; grants.len()];
+        pairs.iter().for_each(|(_, g)| uses[*g as usize] += 1);
+        let mut grants: Vec<Option<Grant>> = grants.into_iter().map(Some).collect();
         let mut subjects: Vec<Allowed> = Vec::new();
         for (s, g) in pairs {
-            let grant = grants[g as usize].clone();
+            let g = g as usize;
+            uses[g] -= 1;
+            let grant = if uses[g] == 0 {
+                grants[g].take()
+            } else {
+                grants[g].clone()
+            };
+            let Some(grant) = grant else {
+                continue;
+            };
             match subjects.last_mut() {
                 Some(last) if last.subject == s => last.grants.push(grant),
                 _ => subjects.push(Allowed {
@@ -464,9 +477,7 @@ impl<'w> Finder<'w> {
             }
         }
         let listed = |s: &SubjectRef| {
-            subjects
-                .binary_search_by(|x| x.subject.cmp(s))
-                .is_ok()
+            subjects.binary_search_by(|x| x.subject.cmp(s)).is_ok()
                 || outer.binary_search(s).is_ok()
         };
         let everyone = listed(&SubjectRef::everyone());
