@@ -147,11 +147,61 @@ pub struct Chain {
     modes: Vec<Mode>,
     rbac: RbacAuthorizer,
     abac: Option<AbacPolicy>,
+    /// [`Chain::namespaces`], computed on first use.
+    namespaces: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Chain {
     pub fn new(modes: Vec<Mode>, rbac: RbacAuthorizer, abac: Option<AbacPolicy>) -> Self {
-        Chain { modes, rbac, abac }
+        Chain {
+            modes,
+            rbac,
+            abac,
+            namespaces: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The namespaces the policy mentions (of RoleBindings, Roles, ServiceAccounts and ABAC
+    /// lines for one namespace), sorted and unique. Computed once, on first use: the policy
+    /// does not change after the chain is built.
+    pub fn namespaces(&self) -> &[String] {
+        self.namespaces.get_or_init(|| {
+            let policy = self.rbac.policy();
+            // Each source is mostly in namespace order (the policy's vectors are sorted), so
+            // dropping repeats as they come leaves about one entry per namespace to sort.
+            fn add<'a>(v: &mut Vec<&'a str>, names: impl Iterator<Item = &'a str>) {
+                let mut last = None;
+                for n in names {
+                    if last != Some(n) {
+                        v.push(n);
+                        last = Some(n);
+                    }
+                }
+            }
+            let mut v: Vec<&str> = Vec::new();
+            add(
+                &mut v,
+                policy
+                    .role_bindings
+                    .iter()
+                    .map(|b| b.meta.namespace.as_str()),
+            );
+            add(
+                &mut v,
+                policy.roles.iter().map(|r| r.meta.namespace.as_str()),
+            );
+            add(
+                &mut v,
+                policy.service_accounts.iter().map(|s| s.namespace.as_str()),
+            );
+            if let Some(abac) = &self.abac {
+                add(&mut v, abac.rules.iter().map(|r| r.namespace.as_str()));
+            }
+            v.retain(|n| !n.is_empty() && *n != "*");
+            v.sort_unstable();
+            v.dedup();
+            v.into_iter().map(str::to_string).collect()
+        })
     }
 
     pub fn modes(&self) -> &[Mode] {

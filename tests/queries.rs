@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
+use kauthz::abac::{AbacPolicy, AbacRule, AbacVersion};
 use kauthz::chain::{Chain, Mode, SYSTEM_MASTERS};
 use kauthz::discovery::Discovery;
 use kauthz::engine::Workspace;
@@ -24,7 +25,7 @@ use kauthz::policy::PolicyBuilder;
 use kauthz::query::SubjectRef;
 use kauthz::query::matrix::{Access, resource_matrix, subject_matrix};
 use kauthz::query::where_can::where_can;
-use kauthz::query::who_can::{allowed_subjects, who_can, who_can_all_namespaces};
+use kauthz::query::who_can::{abac_subject, allowed_subjects, who_can, who_can_all_namespaces};
 use kauthz::rbac::authorizer::RbacAuthorizer;
 use kauthz::request::Attributes;
 use proptest::prelude::*;
@@ -64,9 +65,55 @@ macro_rules! snap {
 
 const EX: &str = "policies/example";
 const ABAC: &str = "policies/example/acme.abac.jsonl";
+const CONJUNCTIVE: &str = "tests/fixtures/conjunctive.abac.jsonl";
 
 /// (snapshot name, arguments): every command and format on the example policy.
 const CASES: &[(&str, &[&str])] = &[
+    (
+        "who_can_abac_conjunctive",
+        &[
+            "who-can",
+            "get",
+            "secrets",
+            "-n",
+            "payments-dev",
+            "-f",
+            EX,
+            "--abac",
+            CONJUNCTIVE,
+        ],
+    ),
+    (
+        "who_can_abac_star",
+        &[
+            "who-can",
+            "get",
+            "/healthz",
+            "-f",
+            EX,
+            "--abac",
+            CONJUNCTIVE,
+        ],
+    ),
+    (
+        "matrix_type_abac_conjunctive",
+        &[
+            "matrix",
+            "secrets",
+            "-n",
+            "payments-dev",
+            "--verbs",
+            "get,list,delete",
+            "-f",
+            EX,
+            "--abac",
+            CONJUNCTIVE,
+        ],
+    ),
+    (
+        "who_can_cluster_scoped_explicit_namespace",
+        &["who-can", "list", "nodes", "-n", "payments-dev", "-f", EX],
+    ),
     (
         "who_can_namespaced",
         &[
@@ -562,18 +609,75 @@ fn template() -> impl Strategy<Value = Attributes> {
     ]
 }
 
+/// An ABAC line (the internal form): users and groups from the same pools, plus `*` and
+/// unset, so lines naming both (conjunctive), one, everyone or nobody all occur.
+fn abac_rule() -> impl Strategy<Value = AbacRule> {
+    (
+        pick(&["", "*", "u1", "u2", "system:serviceaccount:a:sa"]),
+        pick(&["", "*", "g1", "g2", "system:authenticated"]),
+        prop::bool::ANY,
+        pick(&["", "apps", "*"]),
+        pick(&["pods", "deployments", "nodes", "*"]),
+        pick(&["a", "b", "", "*"]),
+        pick(&["", "/healthz", "/healthz*", "*"]),
+    )
+        .prop_map(
+            |(user, group, readonly, api_group, resource, namespace, non_resource_path)| AbacRule {
+                user,
+                group,
+                readonly,
+                api_group,
+                resource,
+                namespace,
+                non_resource_path,
+                line: 1,
+                version: AbacVersion::V1beta1,
+                text: String::new(),
+            },
+        )
+}
+
 fn workspace(roles: &[RoleObject], bindings: &[BindingObject]) -> Workspace {
+    workspace_with(roles, bindings, &[])
+}
+
+/// With ABAC lines (numbered in order), the chain is RBAC then ABAC.
+fn workspace_with(
+    roles: &[RoleObject],
+    bindings: &[BindingObject],
+    abac: &[AbacRule],
+) -> Workspace {
     let mut b = PolicyBuilder::new();
     roles.iter().cloned().for_each(|r| b.add_role(r));
     bindings.iter().cloned().for_each(|x| b.add_binding(x));
+    let (modes, policy) = if abac.is_empty() {
+        (vec![Mode::Rbac], None)
+    } else {
+        let rules = abac
+            .iter()
+            .enumerate()
+            .map(|(i, r)| AbacRule {
+                line: i as u32 + 1,
+                ..r.clone()
+            })
+            .collect();
+        (
+            vec![Mode::Rbac, Mode::Abac],
+            Some(AbacPolicy {
+                path: "abac.jsonl".into(),
+                rules,
+            }),
+        )
+    };
     Workspace {
-        chain: Chain::new(vec![Mode::Rbac], RbacAuthorizer::new(b.build()), None),
+        chain: Chain::new(modes, RbacAuthorizer::new(b.build()), policy),
         sources: Vec::new(),
         discovery: Discovery::builtin(),
     }
 }
 
-/// Every subject the policy names that can apply to someone, plus `system:masters`.
+/// Every subject the policy names that can apply to someone, plus `system:masters`; with
+/// ABAC, the subject of each line (conjunctive subjects and Everyone included).
 fn universe(ws: &Workspace) -> Vec<SubjectRef> {
     let mut v: Vec<SubjectRef> = ws
         .chain
@@ -584,6 +688,16 @@ fn universe(ws: &Workspace) -> Vec<SubjectRef> {
         .filter_map(|(s, _)| SubjectRef::from_binding_subject(s, ""))
         .collect();
     v.push(SubjectRef::group(SYSTEM_MASTERS));
+    if let Some(p) = ws.chain.abac() {
+        for s in p.rules.iter().filter_map(abac_subject) {
+            // A line naming a user and a group names the user too (who-can lists that user
+            // as the twin of a service account it is allowed as).
+            if s.is_conjunctive() {
+                v.push(SubjectRef::user(&s.name));
+            }
+            v.push(s);
+        }
+    }
     v.sort();
     v.dedup();
     v
@@ -597,6 +711,54 @@ fn evaluator_says_yes(ws: &Workspace, a: &Attributes) -> BTreeSet<SubjectRef> {
         .collect()
 }
 
+/// The parts a subject's identity is allowed through besides its own grants: Everyone, and
+/// for "User U + Group G", U and G.
+fn covering(s: &SubjectRef) -> Vec<SubjectRef> {
+    let mut v = vec![SubjectRef::everyone()];
+    if s.is_conjunctive() {
+        v.push(SubjectRef::user(&s.name));
+        v.push(SubjectRef::group(&s.in_group));
+    }
+    v
+}
+
+/// who-can's answer `listed` (for a request whose allowed universe is `yes`) is sound and
+/// complete: every listed subject is allowed; every allowed subject of the universe is listed
+/// or covered by a listed Everyone (or, when conjunctive, by its user or group). With `exact`
+/// (one section), a subject without a covering part listed is listed iff allowed, and a
+/// conjunctive subject is listed only when neither part nor Everyone is.
+fn check_listing(
+    universe: &[SubjectRef],
+    yes: &BTreeSet<SubjectRef>,
+    listed: &BTreeSet<SubjectRef>,
+    exact: bool,
+) -> Result<(), TestCaseError> {
+    for s in listed {
+        prop_assert!(yes.contains(s), "{:?} listed but not allowed", s);
+        if exact && s.is_conjunctive() {
+            prop_assert!(
+                !covering(s).iter().any(|c| listed.contains(c)),
+                "{:?} adds nobody",
+                s
+            );
+        }
+    }
+    for s in universe {
+        let covered = covering(s).iter().any(|c| listed.contains(c));
+        if yes.contains(s) {
+            prop_assert!(
+                listed.contains(s) || covered,
+                "{:?} allowed but not listed",
+                s
+            );
+        }
+        if exact && !covered && !s.is_conjunctive() {
+            prop_assert_eq!(listed.contains(s), yes.contains(s), "{:?}", s);
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -604,26 +766,46 @@ proptest! {
     fn who_can_lists_exactly_the_subjects_the_evaluator_allows(
         roles in prop::collection::vec(role(), 0..8),
         bindings in prop::collection::vec(binding(), 0..10),
+        abac in prop::collection::vec(abac_rule(), 0..4),
         templates in prop::collection::vec(template(), 1..8),
     ) {
-        let ws = workspace(&roles, &bindings);
+        let ws = workspace_with(&roles, &bindings, &abac);
+        let universe = universe(&ws);
         for a in &templates {
             let listed: BTreeSet<SubjectRef> = allowed_subjects(&who_can(&ws, a)).into_iter().collect();
-            prop_assert_eq!(&listed, &evaluator_says_yes(&ws, a), "request {:?}", a);
+            let yes = evaluator_says_yes(&ws, a);
+            if abac.is_empty() {
+                prop_assert_eq!(&listed, &yes, "request {:?}", a);
+            }
+            check_listing(&universe, &yes, &listed, true)?;
             // -A: the cluster-wide section is the request without a namespace; cluster-wide
             // plus one namespace's section is that namespace's answer.
             if a.resource_request {
                 let all = who_can_all_namespaces(&ws, a);
                 let cluster: BTreeSet<SubjectRef> = all.sections[0].subjects.iter().map(|s| s.subject.clone()).collect();
                 let none = Attributes { namespace: String::new(), ..a.clone() };
-                prop_assert_eq!(&cluster, &evaluator_says_yes(&ws, &none));
+                let yes = evaluator_says_yes(&ws, &none);
+                if abac.is_empty() {
+                    prop_assert_eq!(&cluster, &yes);
+                }
+                // Across all namespaces at once: the cluster-wide section plus the one for
+                // ABAC lines for no namespace.
+                let mut across = cluster.clone();
+                for s in all.sections.iter().skip(1).filter(|s| s.namespace.is_empty()) {
+                    across.extend(s.subjects.iter().map(|x| x.subject.clone()));
+                }
+                check_listing(&universe, &yes, &across, false)?;
                 for ns in ["a", "b", "c"] {
                     let mut here = cluster.clone();
                     for s in all.sections.iter().filter(|s| s.namespace == ns) {
                         here.extend(s.subjects.iter().map(|x| x.subject.clone()));
                     }
                     let at = Attributes { namespace: ns.into(), ..a.clone() };
-                    prop_assert_eq!(&here, &evaluator_says_yes(&ws, &at), "namespace {}", ns);
+                    let yes = evaluator_says_yes(&ws, &at);
+                    if abac.is_empty() {
+                        prop_assert_eq!(&here, &yes, "namespace {}", ns);
+                    }
+                    check_listing(&universe, &yes, &here, false)?;
                 }
             }
         }
@@ -633,12 +815,13 @@ proptest! {
     fn matrix_cells_equal_individual_evaluations(
         roles in prop::collection::vec(role(), 0..8),
         bindings in prop::collection::vec(binding(), 0..10),
+        abac in prop::collection::vec(abac_rule(), 0..4),
         user in pick(USERS),
         groups in prop::collection::vec(pick(GROUPS), 0..3),
         namespace in pick(&["a", "b", ""]),
         a in template(),
     ) {
-        let ws = workspace(&roles, &bindings);
+        let ws = workspace_with(&roles, &bindings, &abac);
         let verbs: Vec<String> = ["get", "list", "create", "delete", "bind", "escalate"].map(String::from).to_vec();
         let m = resource_matrix(&ws, &user, &groups, &namespace, &verbs);
         prop_assert!(!m.rows.is_empty());
@@ -672,11 +855,22 @@ proptest! {
                 prop_assert_eq!(*cell, want, "{:?}", req);
             }
         }
-        // ... and every subject allowed some verb has a row.
-        let rows: BTreeSet<&SubjectRef> = sm.rows.iter().map(|r| &r.subject).collect();
+        // ... and every subject allowed a verb has a row allowing it, its own or (through
+        // Everyone, or a conjunctive subject's user or group) one that covers it; without
+        // ABAC, exactly the subjects allowed some verb have rows.
         for s in universe(&ws) {
-            let any = verbs.iter().any(|v| ws.chain.authorize(&s.request(&Attributes { verb: v.clone(), ..a.clone() })).is_allowed());
-            prop_assert_eq!(any, rows.contains(&s), "{:?}", s);
+            let mut candidates = covering(&s);
+            candidates.push(s.clone());
+            for (j, v) in verbs.iter().enumerate() {
+                if ws.chain.authorize(&s.request(&Attributes { verb: v.clone(), ..a.clone() })).is_allowed() {
+                    let shown = sm.rows.iter().any(|r| candidates.contains(&r.subject) && r.cells[j] == Access::Allowed);
+                    prop_assert!(shown, "{:?} may {} but no row shows it", s, v);
+                }
+            }
+            if abac.is_empty() {
+                let any = verbs.iter().any(|v| ws.chain.authorize(&s.request(&Attributes { verb: v.clone(), ..a.clone() })).is_allowed());
+                prop_assert_eq!(any, sm.rows.iter().any(|r| r.subject == s), "{:?}", s);
+            }
         }
     }
 
@@ -684,11 +878,12 @@ proptest! {
     fn where_can_namespaces_equal_per_namespace_evaluation(
         roles in prop::collection::vec(role(), 0..8),
         bindings in prop::collection::vec(binding(), 0..10),
+        abac in prop::collection::vec(abac_rule(), 0..4),
         user in pick(USERS),
         groups in prop::collection::vec(pick(GROUPS), 0..3),
         a in template(),
     ) {
-        let ws = workspace(&roles, &bindings);
+        let ws = workspace_with(&roles, &bindings, &abac);
         let req = Attributes { user: user.clone(), groups: groups.clone(), ..a.clone() };
         let w = where_can(&ws, &req, a.resource_request);
         let at = |ns: &str| ws.chain.authorize(&Attributes { namespace: ns.into(), ..req.clone() }).is_allowed();
@@ -794,4 +989,111 @@ fn a_user_named_like_a_service_account_is_that_service_account() {
         listed.iter().cloned().collect::<BTreeSet<_>>(),
         evaluator_says_yes(&ws, &a)
     );
+}
+
+/// A ServiceAccount whose name contains `:` has the user name `system:serviceaccount:NS:NAME`
+/// all the same (upstream `MatchesUsername` compares the joined string), so the User of that
+/// name is its twin and both are listed.
+#[test]
+fn a_service_account_name_with_a_colon_has_its_user_twin() {
+    let role = RoleObject {
+        kind: RoleKind::ClusterRole,
+        meta: ObjectMeta {
+            name: "r".into(),
+            ..ObjectMeta::default()
+        },
+        rules: vec![PolicyRule {
+            verbs: vec!["get".into()],
+            api_groups: vec!["".into()],
+            resources: vec!["pods".into()],
+            ..PolicyRule::default()
+        }],
+        rule_origins: vec![Origin::default()],
+        aggregation_rule: None,
+    };
+    let bind = |name: &str, subject: Subject, role: &str| BindingObject {
+        kind: BindingKind::ClusterRoleBinding,
+        meta: ObjectMeta {
+            name: name.into(),
+            ..ObjectMeta::default()
+        },
+        subjects: vec![subject],
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: "ClusterRole".into(),
+            name: role.into(),
+        },
+        subject_origins: vec![Origin::default()],
+        role_ref_origin: Origin::default(),
+    };
+    let ws = workspace(
+        &[role],
+        &[
+            bind(
+                "b1",
+                Subject {
+                    kind: "User".into(),
+                    name: "system:serviceaccount:a:x:y".into(),
+                    ..Subject::default()
+                },
+                "r",
+            ),
+            bind(
+                "b2",
+                Subject {
+                    kind: "ServiceAccount".into(),
+                    namespace: "a".into(),
+                    name: "x:y".into(),
+                    ..Subject::default()
+                },
+                "nothing",
+            ),
+            bind(
+                "b3",
+                Subject {
+                    kind: "ServiceAccount".into(),
+                    namespace: "a:x".into(),
+                    name: "y".into(),
+                    ..Subject::default()
+                },
+                "nothing",
+            ),
+        ],
+    );
+    let a = Attributes {
+        verb: "get".into(),
+        resource_request: true,
+        resource: "pods".into(),
+        namespace: "a".into(),
+        ..Attributes::default()
+    };
+    let listed = allowed_subjects(&who_can(&ws, &a));
+    assert_eq!(
+        listed,
+        vec![
+            SubjectRef::group(SYSTEM_MASTERS),
+            SubjectRef::service_account("a", "x:y"),
+            SubjectRef::service_account("a:x", "y"),
+            SubjectRef::user("system:serviceaccount:a:x:y"),
+        ]
+    );
+    assert_eq!(
+        listed.iter().cloned().collect::<BTreeSet<_>>(),
+        evaluator_says_yes(&ws, &a)
+    );
+}
+
+/// A conjunctive subject's JSON names the group it needs; its identity carries exactly it.
+#[test]
+fn a_conjunctive_subject_is_the_user_with_its_group() {
+    let s = SubjectRef::user_in_group("erin", "auditors");
+    assert_eq!(
+        serde_json::to_string(&s).unwrap(),
+        r#"{"kind":"User","name":"erin","inGroup":"auditors"}"#
+    );
+    assert_eq!(
+        s.identity(),
+        ("erin".to_string(), vec!["auditors".to_string()])
+    );
+    assert_eq!(s.display(), "User erin + Group auditors");
 }

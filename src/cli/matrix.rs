@@ -226,7 +226,7 @@ fn render_subjects(m: &SubjectMatrix, args: &MatrixArgs) -> String {
                     "{},{},{}",
                     csv_field(&r.subject.kind),
                     csv_field(&r.subject.namespace),
-                    csv_field(&r.subject.name)
+                    csv_field(&subject_name(&r.subject))
                 ));
                 for c in &r.cells {
                     out.push(',');
@@ -251,7 +251,7 @@ fn render_subjects(m: &SubjectMatrix, args: &MatrixArgs) -> String {
                         vec![
                             r.subject.kind.clone(),
                             r.subject.namespace.clone(),
-                            r.subject.name.clone(),
+                            subject_name(&r.subject),
                         ],
                         r.cells.clone(),
                     )
@@ -268,5 +268,14 @@ fn render_subjects(m: &SubjectMatrix, args: &MatrixArgs) -> String {
                 grid(header, rows, args.ascii)
             )
         }
+    }
+}
+
+/// The NAME column: the name, and for a conjunctive ABAC subject the group it needs.
+fn subject_name(s: &crate::query::SubjectRef) -> String {
+    if s.is_conjunctive() {
+        format!("{} + Group {}", s.name, s.in_group)
+    } else {
+        s.name.clone()
     }
 }

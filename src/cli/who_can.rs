@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 
 use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_workspace, write_stdout};
 use crate::diagnostics::Problem;
+use crate::discovery::not_namespaced_warning;
 use crate::engine::Workspace;
 use crate::query::where_can::{WhereCan, where_can};
 use crate::query::who_can::{WhoCan, who_can, who_can_all_namespaces};
@@ -64,14 +65,25 @@ pub struct WhereCanArgs {
     pub output: Option<Format>,
 }
 
-/// Loads the policy and resolves the request as `can-i` does; prints kubectl's warnings.
+/// Loads the policy and resolves the request as `can-i` does; prints kubectl's warnings,
+/// except the "not namespace scoped" one when no namespace was given: kubectl warns because
+/// its context always has a namespace; these commands are not kubectl and have none to
+/// ignore. With an explicit `-n` the warning is right and stays.
 pub(super) fn load_and_ask(
     policy: &PolicyArgs,
     spec: &RequestSpec,
 ) -> Result<(Workspace, Question), u8> {
     let ws = load_workspace(policy, false)?;
     let q = question(spec, &ws.discovery).map_err(fail)?;
-    eprint!("{}", q.stderr);
+    let mut stderr = q.stderr.clone();
+    if spec.namespace.is_none() && q.review.resource_request {
+        let warning = format!(
+            "{}\n\n",
+            not_namespaced_warning(&q.review.api_group, &q.review.resource)
+        );
+        stderr = stderr.replacen(&warning, "", 1);
+    }
+    eprint!("{stderr}");
     Ok((ws, q))
 }
 
@@ -153,11 +165,10 @@ fn who_can_text(answer: &WhoCan, all_namespaces: bool) -> String {
                 "Who can {} {target} in all namespaces:",
                 answer.request.verb
             )
+        } else if all_namespaces && section.namespace.is_empty() {
+            "Also across all namespaces at once, but in no single namespace (ABAC lines for no namespace):".to_string()
         } else if all_namespaces {
-            format!(
-                "Also in namespace {} (RoleBindings there):",
-                section.namespace
-            )
+            format!("Also in namespace {} (grants there):", section.namespace)
         } else if section.namespace.is_empty() {
             format!("Who can {} {target}:", answer.request.verb)
         } else {

@@ -257,6 +257,7 @@ impl<'w> Builder<'w> {
                         kind: s.kind.clone(),
                         namespace: s.namespace.clone(),
                         name: s.name.clone(),
+                        in_group: String::new(),
                     })
                 })
             })

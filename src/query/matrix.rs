@@ -8,17 +8,21 @@
 //! verb the resource does not serve is `n/a` and not asked. Each other cell is one
 //! `Chain::authorize` of the user's request.
 //!
-//! For one resource (`matrix TYPE`): rows are the subjects who-can finds for any of the
-//! verbs, each cell is who-can's answer for that verb (see [`crate::query::who_can`]).
+//! For one resource (`matrix TYPE`): rows are the subjects who-can would find for any of the
+//! verbs; each cell is whether that subject's identity may do the verb (see
+//! [`subject_matrix`] and [`crate::query::who_can`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::chain::{Mode, SYSTEM_MASTERS};
 use crate::discovery::Discovery;
 use crate::engine::Workspace;
+use crate::model::BindingKind;
 use crate::query::SubjectRef;
-use crate::query::who_can::{allowed_subjects, who_can};
+use crate::query::who_can::{Twins, abac_subject};
+use crate::rbac::matching::rule_allows;
 use crate::request::Attributes;
 
 /// rakkess's default verbs.
@@ -166,39 +170,79 @@ pub struct SubjectMatrix {
     pub rows: Vec<SubjectRow>,
 }
 
-/// Who may do each verb to `a`'s resource (`a.verb` is ignored): subjects allowed at least
-/// one verb, sorted by kind, namespace, name. `served` lists the resource's verbs when
-/// discovery knows it (others are `n/a`).
+/// Who may do each verb to `a`'s resource (`a.verb` is ignored): subjects with a grant of
+/// their own for at least one verb, sorted by kind, namespace, name, as who-can lists them
+/// (`Everyone` included, and conjunctive ABAC subjects where they add someone). Each cell is the subject's identity
+/// asking ([`SubjectRef::identity`]): its own grants, plus `Everyone`'s, plus, for "User U +
+/// Group G", U's and G's. `served` lists the resource's verbs when discovery knows it (others
+/// are `n/a`).
+///
+/// One pass over the bindings in scope for all verbs at once: each role's rules are matched
+/// once per verb, and each granting binding adds a verb mask to its subjects.
 pub fn subject_matrix(
     ws: &Workspace,
     a: &Attributes,
     verbs: &[String],
     served: Option<&[String]>,
 ) -> SubjectMatrix {
-    let mut req = a.clone();
-    let per_verb: Vec<Option<BTreeSet<SubjectRef>>> = verbs
-        .iter()
-        .map(|v| {
-            if served.is_some_and(|s| !s.iter().any(|x| x == v)) {
-                return None;
+    let mut own: BTreeMap<SubjectRef, Vec<bool>> = BTreeMap::new();
+    for (chunk_index, chunk) in verbs.chunks(64).enumerate() {
+        for (s, mask) in verb_masks(ws, a, chunk) {
+            let cells = own.entry(s).or_insert_with(|| vec![false; verbs.len()]);
+            for (j, _) in chunk.iter().enumerate() {
+                if mask & (1 << j) != 0 {
+                    cells[chunk_index * 64 + j] = true;
+                }
             }
-            req.verb.clone_from(v);
-            Some(allowed_subjects(&who_can(ws, &req)).into_iter().collect())
-        })
-        .collect();
-    let all: BTreeSet<&SubjectRef> = per_verb.iter().flatten().flatten().collect();
-    let rows = all
-        .into_iter()
-        .map(|s| SubjectRow {
-            subject: s.clone(),
-            cells: per_verb
+        }
+    }
+    let none = vec![false; verbs.len()];
+    let always = ws.chain.modes().contains(&Mode::AlwaysAllow);
+    let everyone = own.get(&SubjectRef::everyone()).unwrap_or(&none);
+    let rows = own
+        .iter()
+        .map(|(s, mine)| {
+            let parts: Vec<&Vec<bool>> = if s.is_conjunctive() {
+                vec![
+                    own.get(&SubjectRef::user(&s.name)).unwrap_or(&none),
+                    own.get(&SubjectRef::group(&s.in_group)).unwrap_or(&none),
+                ]
+            } else {
+                Vec::new()
+            };
+            let cells = verbs
                 .iter()
-                .map(|set| match set {
-                    None => Access::NotApplicable,
-                    Some(set) if set.contains(s) => Access::Allowed,
-                    Some(_) => Access::Denied,
+                .enumerate()
+                .map(|(j, v)| {
+                    if served.is_some_and(|s| !s.iter().any(|x| x == v)) {
+                        Access::NotApplicable
+                    } else if always || mine[j] || everyone[j] || parts.iter().any(|p| p[j]) {
+                        Access::Allowed
+                    } else {
+                        Access::Denied
+                    }
                 })
-                .collect(),
+                .collect();
+            SubjectRow {
+                subject: s.clone(),
+                cells,
+            }
+        })
+        .filter(|r| r.cells.contains(&Access::Allowed))
+        // As in who-can, a conjunctive subject is a row only where it adds someone: for a
+        // verb its own grant allows but neither its user, nor its group, nor everyone does.
+        .filter(|r| {
+            !r.subject.is_conjunctive()
+                || (0..verbs.len()).any(|j| {
+                    own[&r.subject][j]
+                        && !everyone[j]
+                        && !own
+                            .get(&SubjectRef::user(&r.subject.name))
+                            .is_some_and(|c| c[j])
+                        && !own
+                            .get(&SubjectRef::group(&r.subject.in_group))
+                            .is_some_and(|c| c[j])
+                })
         })
         .collect();
     SubjectMatrix {
@@ -207,4 +251,96 @@ pub fn subject_matrix(
         verbs: verbs.to_vec(),
         rows,
     }
+}
+
+/// For each subject with a grant of its own, bit `j` set when that grant allows `verbs[j]`
+/// (at most 64 verbs); twins of an identity share their masks.
+fn verb_masks(ws: &Workspace, a: &Attributes, verbs: &[String]) -> BTreeMap<SubjectRef, u64> {
+    let all = if verbs.len() >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << verbs.len()) - 1
+    };
+    let mut req = a.clone();
+    let mask_of = |req: &mut Attributes, allows: &dyn Fn(&Attributes) -> bool| {
+        let mut m = 0u64;
+        for (j, v) in verbs.iter().enumerate() {
+            req.verb.clone_from(v);
+            if allows(req) {
+                m |= 1 << j;
+            }
+        }
+        m
+    };
+    let mut pairs: Vec<(SubjectRef, u64)> = vec![(SubjectRef::group(SYSTEM_MASTERS), all)];
+    let rbac = ws.chain.rbac();
+    let graph = rbac.graph();
+    for mode in ws.chain.modes() {
+        match mode {
+            Mode::Rbac => {
+                let mut roles: Vec<Option<u64>> = vec![None; graph.graph.node_count()];
+                let cluster = (0..rbac.policy().cluster_role_bindings.len())
+                    .map(|i| (BindingKind::ClusterRoleBinding, i));
+                let namespaced = if a.namespace.is_empty() {
+                    0..0
+                } else {
+                    let list = &rbac.policy().role_bindings;
+                    list.partition_point(|b| b.meta.namespace < a.namespace)
+                        ..list.partition_point(|b| b.meta.namespace <= a.namespace)
+                };
+                let namespaced = namespaced.map(|i| (BindingKind::RoleBinding, i));
+                for (kind, i) in cluster.chain(namespaced) {
+                    let node = match kind {
+                        BindingKind::ClusterRoleBinding => graph.cluster_role_bindings[i],
+                        BindingKind::RoleBinding => graph.role_bindings[i],
+                    };
+                    let Some(role) = graph.role_of(node) else {
+                        continue;
+                    };
+                    let mask = *roles[role.index()].get_or_insert_with(|| {
+                        let rules = rbac.rules_of(role).unwrap_or(&[]);
+                        mask_of(&mut req, &|r| rules.iter().any(|rule| rule_allows(rule, r)))
+                    });
+                    if mask == 0 {
+                        continue;
+                    }
+                    let b = rbac.binding(kind, i as u32);
+                    let ns = match kind {
+                        BindingKind::ClusterRoleBinding => "",
+                        BindingKind::RoleBinding => b.meta.namespace.as_str(),
+                    };
+                    pairs.extend(
+                        b.subjects
+                            .iter()
+                            .filter_map(|s| SubjectRef::from_binding_subject(s, ns))
+                            .map(|s| (s, mask)),
+                    );
+                }
+            }
+            Mode::Abac => {
+                for rule in ws.chain.abac().map_or(&[][..], |p| &p.rules) {
+                    let Some(subject) = abac_subject(rule) else {
+                        continue;
+                    };
+                    let mask = mask_of(&mut req, &|r| {
+                        rule.verb_matches(r)
+                            && (rule.resource_matches(r) || rule.non_resource_matches(r))
+                    });
+                    if mask != 0 {
+                        pairs.push((subject, mask));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let twins = Twins::new(ws);
+    let mut out: BTreeMap<SubjectRef, u64> = BTreeMap::new();
+    for (s, mask) in pairs {
+        for t in twins.of(&s) {
+            *out.entry(t).or_default() |= mask;
+        }
+        *out.entry(s).or_default() |= mask;
+    }
+    out
 }

@@ -14,7 +14,7 @@ pub mod who_can;
 
 use serde::Serialize;
 
-use crate::identity::{AUTHENTICATED, SERVICE_ACCOUNTS, UNAUTHENTICATED, parse_service_account};
+use crate::identity::{AUTHENTICATED, SERVICE_ACCOUNTS, UNAUTHENTICATED};
 use crate::model::Subject;
 use crate::rbac::service_account_user;
 use crate::request::Attributes;
@@ -24,14 +24,27 @@ use crate::request::Attributes;
 /// authenticators), so no User binding applies to it.
 pub const GROUP_MEMBER_PLACEHOLDER: &str = "kauthz: a member of the group";
 
+/// The user name kauthz gives a request made by "anyone": a user no binding or ABAC line
+/// names, in no group. Only grants to everyone (an ABAC line for user or group `*`) allow it.
+pub const ANYONE_PLACEHOLDER: &str = "kauthz: anyone";
+
+/// The kind of [`SubjectRef::everyone`].
+pub const EVERYONE: &str = "Everyone";
+
 /// A subject as a binding (or an ABAC line) names it: `User`, `Group` or `ServiceAccount`
-/// (with its namespace filled in from the RoleBinding when the subject states none).
+/// (with its namespace filled in from the RoleBinding when the subject states none). ABAC adds
+/// two shapes: a User that must also be in a group (`in_group`, a line naming both: neither
+/// alone is allowed by it), and `Everyone` (a line for user or group `*`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SubjectRef {
     pub kind: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub namespace: String,
     pub name: String,
+    /// Set on a conjunctive subject: the user, only when the request also carries this group.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub in_group: String,
 }
 
 impl SubjectRef {
@@ -40,7 +53,31 @@ impl SubjectRef {
             kind: "User".into(),
             namespace: String::new(),
             name: name.into(),
+            in_group: String::new(),
         }
+    }
+
+    /// A user that is allowed only together with a group (an ABAC line naming both).
+    pub fn user_in_group(name: &str, group: &str) -> Self {
+        SubjectRef {
+            in_group: group.into(),
+            ..SubjectRef::user(name)
+        }
+    }
+
+    /// Whoever makes the request (an ABAC line for user or group `*`).
+    pub fn everyone() -> Self {
+        SubjectRef {
+            kind: EVERYONE.into(),
+            namespace: String::new(),
+            name: "*".into(),
+            in_group: String::new(),
+        }
+    }
+
+    /// A conjunctive subject: the user with the group it needs.
+    pub fn is_conjunctive(&self) -> bool {
+        !self.in_group.is_empty()
     }
 
     pub fn group(name: &str) -> Self {
@@ -48,6 +85,7 @@ impl SubjectRef {
             kind: "Group".into(),
             namespace: String::new(),
             name: name.into(),
+            in_group: String::new(),
         }
     }
 
@@ -56,6 +94,7 @@ impl SubjectRef {
             kind: "ServiceAccount".into(),
             namespace: namespace.into(),
             name: name.into(),
+            in_group: String::new(),
         }
     }
 
@@ -80,8 +119,12 @@ impl SubjectRef {
 
     /// The identity key the authorizers match this subject by.
     pub fn key(&self) -> IdentityKey {
+        if self.is_conjunctive() {
+            return IdentityKey::UserInGroup(self.name.clone(), self.in_group.clone());
+        }
         match self.kind.as_str() {
             "Group" => IdentityKey::Group(self.name.clone()),
+            EVERYONE => IdentityKey::User(ANYONE_PLACEHOLDER.into()),
             "ServiceAccount" => {
                 IdentityKey::User(service_account_user(&self.namespace, &self.name))
             }
@@ -90,12 +133,14 @@ impl SubjectRef {
     }
 
     /// A request made by exactly this subject: a User with no groups, a placeholder user
-    /// that is in this group only, or the service account's user with no groups. The
+    /// that is in this group only, the service account's user with no groups, the user with
+    /// exactly its one group (conjunctive), or a placeholder user nobody names (Everyone). The
     /// invariant of who-can is stated on these identities.
     pub fn identity(&self) -> (String, Vec<String>) {
         match self.key() {
             IdentityKey::User(u) => (u, Vec::new()),
             IdentityKey::Group(g) => (GROUP_MEMBER_PLACEHOLDER.to_string(), vec![g]),
+            IdentityKey::UserInGroup(u, g) => (u, vec![g]),
         }
     }
 
@@ -111,6 +156,15 @@ impl SubjectRef {
 
     /// What a group that stands for many identities means, for the reader.
     pub fn everyone_note(&self) -> Option<String> {
+        if self.kind == EVERYONE {
+            return Some("every request, whoever makes it (ABAC user or group `*`)".into());
+        }
+        if self.is_conjunctive() {
+            return Some(format!(
+                "only when the request also carries group {}; neither alone is allowed",
+                self.in_group
+            ));
+        }
         if self.kind != "Group" {
             return None;
         }
@@ -128,8 +182,14 @@ impl SubjectRef {
         }
     }
 
-    /// `User alice`, `Group g`, `ServiceAccount ns/name`.
+    /// `User alice`, `Group g`, `ServiceAccount ns/name`, `User alice + Group g`, `Everyone`.
     pub fn display(&self) -> String {
+        if self.kind == EVERYONE {
+            return EVERYONE.to_string();
+        }
+        if self.is_conjunctive() {
+            return format!("{} {} + Group {}", self.kind, self.name, self.in_group);
+        }
         if self.namespace.is_empty() {
             format!("{} {}", self.kind, self.name)
         } else {
@@ -159,21 +219,41 @@ impl SubjectRef {
 pub enum IdentityKey {
     User(String),
     Group(String),
+    /// A request by this user carrying this group (an ABAC line naming both).
+    UserInGroup(String, String),
 }
 
 impl IdentityKey {
     /// The subjects that have this key: a user name of the form
-    /// `system:serviceaccount:NS:NAME` is both a User and a ServiceAccount.
+    /// `system:serviceaccount:NS:NAME` is both a User and a ServiceAccount. RBAC matches a
+    /// ServiceAccount subject by comparing the user name with the namespace and name joined by
+    /// `:` (upstream `serviceaccount.MatchesUsername`, the inverse of `MakeUsername`), so a
+    /// ServiceAccount whose namespace or name contains `:` has that user name too: every split
+    /// of the rest at a `:` is a ServiceAccount of this identity.
     pub fn subjects(&self) -> Vec<SubjectRef> {
         match self {
             IdentityKey::Group(g) => vec![SubjectRef::group(g)],
+            IdentityKey::UserInGroup(u, g) => vec![SubjectRef::user_in_group(u, g)],
             IdentityKey::User(u) => {
                 let mut v = vec![SubjectRef::user(u)];
-                if let Some((ns, name)) = parse_service_account(u) {
-                    v.push(SubjectRef::service_account(ns, name));
-                }
+                v.extend(
+                    service_account_splits(u)
+                        .map(|(ns, name)| SubjectRef::service_account(ns, name)),
+                );
                 v
             }
         }
     }
+}
+
+/// Every (namespace, name) whose ServiceAccount user name (`system:serviceaccount:NS:NAME`)
+/// is `user`: one per `:` in the rest, both parts non-empty (RBAC needs a namespace; the
+/// name may be anything, as `MatchesUsername` compares strings).
+pub fn service_account_splits(user: &str) -> impl Iterator<Item = (&str, &str)> {
+    let rest = user
+        .strip_prefix(crate::identity::SERVICE_ACCOUNT_PREFIX)
+        .unwrap_or("");
+    rest.match_indices(':')
+        .map(move |(i, _)| (&rest[..i], &rest[i + 1..]))
+        .filter(|(ns, _)| !ns.is_empty())
 }

@@ -8,6 +8,8 @@
 //! by also asking for a namespace the policy does not mention: whatever allows it there
 //! (a ClusterRoleBinding, an ABAC line for `*`, `system:masters`) allows it in any namespace.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::decision::Decision;
@@ -15,7 +17,6 @@ use crate::engine::Workspace;
 use crate::identity::parse_service_account;
 use crate::query::who_can::RequestView;
 use crate::rbac::authorizer::RbacOutcome;
-use crate::rbac::subject_applies;
 use crate::request::Attributes;
 
 /// One namespace where the request is allowed, and what allows it.
@@ -33,14 +34,15 @@ pub struct NamespaceGrant {
 /// The answer of `where-can`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct WhereCan {
+pub struct WhereCan<'w> {
     pub user: String,
     pub groups: Vec<String>,
     pub request: RequestView,
     /// False for cluster-scoped resources and non-resource URLs: then only `cluster` counts.
     pub namespaced: bool,
-    /// Namespaces known from the policy, sorted.
-    pub known_namespaces: Vec<String>,
+    /// Namespaces known from the policy, sorted (borrowed from the chain's list unless the
+    /// user's own service-account namespace was added).
+    pub known_namespaces: Cow<'w, [String]>,
     /// The known namespaces where it is allowed, sorted.
     pub allowed: Vec<NamespaceGrant>,
     /// Allowed in every namespace, including any the policy does not mention.
@@ -50,29 +52,23 @@ pub struct WhereCan {
     pub cluster: Option<NamespaceGrant>,
 }
 
-/// Namespaces the policy mentions, sorted and unique.
-pub fn known_namespaces(ws: &Workspace) -> Vec<String> {
-    let policy = ws.chain.rbac().policy();
-    let mut v: Vec<&str> = ws.chain.rbac().binding_namespaces();
-    v.extend(policy.roles.iter().map(|r| r.meta.namespace.as_str()));
-    v.extend(policy.service_accounts.iter().map(|s| s.namespace.as_str()));
-    if let Some(abac) = ws.chain.abac() {
-        v.extend(abac.rules.iter().map(|r| r.namespace.as_str()));
-    }
-    v.retain(|n| !n.is_empty() && *n != "*");
-    v.sort_unstable();
-    v.dedup();
-    v.into_iter().map(str::to_string).collect()
+/// Namespaces the policy mentions, sorted and unique (computed once per chain).
+pub fn known_namespaces(ws: &Workspace) -> &[String] {
+    ws.chain.namespaces()
 }
 
 /// Where the user of `a` may make `a` (its namespace is ignored). `namespaced` says whether
 /// the resource is namespaced (false for cluster-scoped resources and URLs).
-pub fn where_can(ws: &Workspace, a: &Attributes, namespaced: bool) -> WhereCan {
-    let mut known = known_namespaces(ws);
+///
+/// Cost: two chain evaluations, one per namespace where the user has RoleBindings or ABAC
+/// lines exist, one index probe per namespace with RoleBindings, and, only when it is allowed
+/// in unmentioned namespaces, one entry per known namespace.
+pub fn where_can<'w>(ws: &'w Workspace, a: &Attributes, namespaced: bool) -> WhereCan<'w> {
+    let mut known = Cow::Borrowed(known_namespaces(ws));
     if let Some((ns, _)) = parse_service_account(&a.user)
         && let Err(pos) = known.binary_search_by(|k| k.as_str().cmp(ns))
     {
-        known.insert(pos, ns.to_string());
+        known.to_mut().insert(pos, ns.to_string());
     }
     let mut req = a.clone();
     req.namespace.clear();
@@ -87,17 +83,33 @@ pub fn where_can(ws: &Workspace, a: &Attributes, namespaced: bool) -> WhereCan {
         req.namespace.clone_from(&unlisted);
         let elsewhere = decide(ws, &req);
         let special = own_namespaces(ws, a);
-        for ns in &known {
-            let grant = if special.binary_search(&ns.as_str()).is_ok() {
-                req.namespace.clone_from(ns);
-                decide(ws, &req)
-            } else {
-                elsewhere.clone().map(|g| NamespaceGrant {
-                    namespace: ns.clone(),
-                    ..g
-                })
-            };
-            allowed.extend(grant);
+        let mut ask = |ns: &str| {
+            req.namespace = ns.to_string();
+            decide(ws, &req)
+        };
+        match &elsewhere {
+            // Allowed anywhere: every known namespace is listed.
+            Some(g) => {
+                for ns in known.iter() {
+                    let grant = if special.binary_search(&ns.as_str()).is_ok() {
+                        ask(ns)
+                    } else {
+                        Some(NamespaceGrant {
+                            namespace: ns.clone(),
+                            ..g.clone()
+                        })
+                    };
+                    allowed.extend(grant);
+                }
+            }
+            // Allowed only through a namespace's own grants: only those namespaces are asked.
+            None => {
+                for ns in &special {
+                    if known.binary_search_by(|k| k.as_str().cmp(ns)).is_ok() {
+                        allowed.extend(ask(ns));
+                    }
+                }
+            }
         }
         every_namespace = allowed.len() == known.len() && elsewhere.is_some();
     }
@@ -118,31 +130,19 @@ pub fn where_can(ws: &Workspace, a: &Attributes, namespaced: bool) -> WhereCan {
 
 /// Namespaces with a RoleBinding that applies to the user of `a`, or an ABAC line; sorted.
 fn own_namespaces<'w>(ws: &'w Workspace, a: &Attributes) -> Vec<&'w str> {
-    let mut v: Vec<&str> = ws
-        .chain
-        .rbac()
-        .policy()
-        .role_bindings
-        .iter()
-        .filter(|b| {
-            b.subjects
-                .iter()
-                .any(|s| subject_applies(s, &a.user, &a.groups, &b.meta.namespace))
-        })
-        .map(|b| b.meta.namespace.as_str())
-        .collect();
+    let mut v = ws.chain.rbac().namespaces_binding(&a.user, &a.groups);
     if let Some(abac) = ws.chain.abac() {
         v.extend(abac.rules.iter().map(|r| r.namespace.as_str()));
+        v.sort_unstable();
+        v.dedup();
     }
-    v.sort_unstable();
-    v.dedup();
     v
 }
 
 /// A namespace name no policy object mentions (not even a valid name, so no cluster has it).
 fn unlisted_namespace(known: &[String]) -> String {
     let mut name = String::from("<any other namespace>");
-    while known.contains(&name) {
+    while known.binary_search(&name).is_ok() {
         name.push('_');
     }
     name

@@ -6,22 +6,33 @@
 //! real user also carries (`system:authenticated`, `system:serviceaccounts`, ...) are listed
 //! as subjects of their own and called out, rather than folded into every user.
 //!
+//! ABAC adds two shapes. A line naming both a user and a group allows neither alone: it is
+//! listed as the conjunctive subject "User U + Group G" (identity: U carrying exactly G), and
+//! only when it adds someone, i.e. when neither U nor G (nor everyone) is listed already. A
+//! line for user or group `*` allows every request: it is listed as `Everyone`, which stands
+//! for every subject, named or not.
+//!
 //! Computation: instead of evaluating the request once per subject, each binding in scope is
-//! visited once, its role's rules are matched once per role (memoised), and every subject of
-//! a granting binding is recorded with the grant. ABAC lines are matched with the request's
-//! user-independent attributes. `system:masters` is always listed (the chain's first
-//! authorizer), and an `AlwaysAllow` mode lets everyone.
+//! visited once, its role's rules are matched once per role (memoised for the whole answer,
+//! `-A` included), and every subject of a granting binding is recorded with the grant's
+//! index; the grants are written out once per subject at the end. ABAC lines are matched
+//! with the request's user-independent attributes. `system:masters` is always listed (the
+//! chain's first authorizer), and an `AlwaysAllow` mode lets everyone.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
 
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
+use crate::abac::AbacRule;
 use crate::chain::{Mode, SYSTEM_MASTERS};
 use crate::engine::Workspace;
+use crate::identity::SERVICE_ACCOUNT_PREFIX;
 use crate::model::{BindingKind, BindingObject, Subject};
 use crate::query::{IdentityKey, SubjectRef};
 use crate::rbac::matching::rule_allows;
+use crate::rbac::service_account_user;
 use crate::request::Attributes;
 
 /// One object a grant goes through, with where it is written.
@@ -65,15 +76,13 @@ pub enum Grant {
         /// Where the role's matching rule is written.
         rule_source: String,
     },
+    /// An ABAC line (one naming a user and a group is listed under the conjunctive
+    /// subject, see [`SubjectRef::user_in_group`]).
     #[serde(rename = "ABAC")]
     Abac {
         /// `path:line` of the policy line.
         source: String,
         line: u32,
-        /// Set when the line names both a user and a group: the user is allowed only when
-        /// the request also carries this group.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        requires_group: Option<String>,
     },
 }
 
@@ -86,14 +95,7 @@ impl Grant {
             Grant::Rbac { binding, role, .. } => {
                 format!("{} → {}", binding.display(), role.display())
             }
-            Grant::Abac {
-                line,
-                requires_group,
-                ..
-            } => match requires_group {
-                Some(g) => format!("ABAC line {line} (with group {g})"),
-                None => format!("ABAC line {line}"),
-            },
+            Grant::Abac { line, .. } => format!("ABAC line {line}"),
         }
     }
 
@@ -133,8 +135,10 @@ pub struct WhoCan {
     /// The request without a user.
     pub request: RequestView,
     /// One section for a single namespace (or a cluster-scoped request); with `-A`, the
-    /// cluster-wide section (grants that hold in every namespace) first, then one section per
-    /// namespace with the grants that hold only there.
+    /// cluster-wide section (grants that hold in every namespace) first, then, if any, a
+    /// section with namespace `""` (ABAC lines for no namespace: only the request across all
+    /// namespaces at once), then one section per namespace with the grants that hold only
+    /// there.
     pub sections: Vec<Section>,
     /// `AlwaysAllow` is in the chain: every request is allowed, whoever makes it.
     pub everyone: bool,
@@ -191,21 +195,12 @@ impl RequestView {
     }
 }
 
-/// Which bindings a pass visits.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    /// ClusterRoleBindings, plus the RoleBindings of the request's namespace.
-    Request,
-    /// ClusterRoleBindings only.
-    ClusterOnly,
-    /// The RoleBindings of the request's namespace only.
-    NamespaceOnly,
-}
-
 /// Who may make `a` (its user and groups are ignored).
 pub fn who_can(ws: &Workspace, a: &Attributes) -> WhoCan {
     let mut finder = Finder::new(ws, a);
-    let section = finder.section(&a.namespace, Scope::Request);
+    let role_bindings = namespace_range(ws, &a.namespace);
+    let lines = finder.all_abac_lines();
+    let section = finder.section(&a.namespace, true, role_bindings, &lines, &[]);
     WhoCan {
         request: RequestView::of(a),
         sections: vec![section],
@@ -213,25 +208,47 @@ pub fn who_can(ws: &Workspace, a: &Attributes) -> WhoCan {
     }
 }
 
-/// `-A`: who may make `a` across all namespaces (the request without a namespace; only
-/// cluster-wide grants count, and they hold in every namespace), then, per namespace that
-/// has RoleBindings or namespaced ABAC lines, who may make it only there.
+/// `-A`: who may make `a` in every namespace (cluster-wide grants: `system:masters`,
+/// ClusterRoleBindings, ABAC lines for namespace `*`; they also allow the request across all
+/// namespaces at once), then, when ABAC lines for no namespace allow it, a section with
+/// namespace `""` for those (they allow only the request across all namespaces at once), then,
+/// per namespace that has RoleBindings or namespaced ABAC lines, who may make it only there. One pass over the
+/// RoleBindings (sorted by namespace), each role's rules matched once for the whole answer.
 pub fn who_can_all_namespaces(ws: &Workspace, a: &Attributes) -> WhoCan {
     let mut finder = Finder::new(ws, a);
-    let mut sections = vec![finder.section("", Scope::ClusterOnly)];
-    let mut namespaces: Vec<&str> = ws.chain.rbac().binding_namespaces();
-    if let Some(abac) = ws.chain.abac() {
-        namespaces.extend(
-            abac.rules
-                .iter()
-                .map(|r| r.namespace.as_str())
-                .filter(|n| !n.is_empty() && *n != "*"),
-        );
+    // ABAC lines for every namespace hold in each; lines for no namespace allow only the
+    // request across all namespaces at once, and get a section of their own.
+    let lines: Vec<usize> = ws.chain.abac().map_or(Vec::new(), |p| {
+        (0..p.rules.len())
+            .filter(|&i| p.rules[i].namespace == "*")
+            .collect()
+    });
+    let cluster = finder.section("", true, 0..0, &lines, &[]);
+    let outer: Vec<SubjectRef> = cluster.subjects.iter().map(|s| s.subject.clone()).collect();
+    let mut per_namespace: BTreeMap<&str, (Range<usize>, Vec<usize>)> = BTreeMap::new();
+    let list = &ws.chain.rbac().policy().role_bindings;
+    let mut start = 0;
+    while start < list.len() {
+        let ns = list[start].meta.namespace.as_str();
+        let end = start + list[start..].partition_point(|b| b.meta.namespace == ns);
+        per_namespace.entry(ns).or_default().0 = start..end;
+        start = end;
     }
-    namespaces.sort_unstable();
-    namespaces.dedup();
-    for ns in namespaces {
-        let s = finder.section(ns, Scope::NamespaceOnly);
+    if let Some(abac) = ws.chain.abac() {
+        for (i, r) in abac.rules.iter().enumerate() {
+            // Lines for every namespace belong to the cluster-wide section.
+            if r.namespace != "*" {
+                per_namespace
+                    .entry(r.namespace.as_str())
+                    .or_default()
+                    .1
+                    .push(i);
+            }
+        }
+    }
+    let mut sections = vec![cluster];
+    for (ns, (role_bindings, lines)) in per_namespace {
+        let s = finder.section(ns, false, role_bindings, &lines, &outer);
         if !s.subjects.is_empty() {
             sections.push(s);
         }
@@ -246,13 +263,118 @@ pub fn who_can_all_namespaces(ws: &Workspace, a: &Attributes) -> WhoCan {
     }
 }
 
-/// Visits bindings and ABAC lines for one request shape, remembering which roles match.
+/// Positions of the RoleBindings of `namespace` in the policy's sorted vector (none for the
+/// empty namespace).
+fn namespace_range(ws: &Workspace, namespace: &str) -> Range<usize> {
+    if namespace.is_empty() {
+        return 0..0;
+    }
+    let list = &ws.chain.rbac().policy().role_bindings;
+    let start = list.partition_point(|b| b.meta.namespace.as_str() < namespace);
+    let end = list.partition_point(|b| b.meta.namespace.as_str() <= namespace);
+    start..end
+}
+
+/// The subject an ABAC line grants to (upstream `subjectMatches`): a user and a group must
+/// both match, `*` matches anyone, and a line naming neither grants nobody. A line with a
+/// user and a group is a conjunctive subject; `*` for both (or one, the other unset) is
+/// everyone.
+pub fn abac_subject(rule: &AbacRule) -> Option<SubjectRef> {
+    let specific = |s: &str| !s.is_empty() && s != "*";
+    match (specific(&rule.user), specific(&rule.group)) {
+        (true, true) => Some(SubjectRef::user_in_group(&rule.user, &rule.group)),
+        (true, false) => Some(SubjectRef::user(&rule.user)),
+        (false, true) => Some(SubjectRef::group(&rule.group)),
+        (false, false) => {
+            (!rule.user.is_empty() || !rule.group.is_empty()).then(SubjectRef::everyone)
+        }
+    }
+}
+
+/// Names that stand for one identity: besides the subject a grant names, the other subjects
+/// with the same user name (a User `system:serviceaccount:ns:n` and the ServiceAccount ns/n)
+/// that the policy names somewhere, in a binding or an ABAC line.
+pub(crate) struct Twins<'w> {
+    ws: &'w Workspace,
+    abac_users: HashSet<&'w str>,
+}
+
+impl<'w> Twins<'w> {
+    pub(crate) fn new(ws: &'w Workspace) -> Self {
+        let abac_users = ws
+            .chain
+            .abac()
+            .map(|p| {
+                p.rules
+                    .iter()
+                    .map(|r| r.user.as_str())
+                    .filter(|u| !u.is_empty() && *u != "*")
+                    .collect()
+            })
+            .unwrap_or_default();
+        Twins { ws, abac_users }
+    }
+
+    fn is_named(&self, s: &SubjectRef) -> bool {
+        if s.kind == "User" && self.abac_users.contains(s.name.as_str()) {
+            return true;
+        }
+        let subject = Subject {
+            kind: s.kind.clone(),
+            api_group: String::new(),
+            name: s.name.clone(),
+            namespace: s.namespace.clone(),
+        };
+        self.ws
+            .chain
+            .rbac()
+            .graph()
+            .subject_node(&subject)
+            .is_some()
+    }
+
+    /// The other named subjects of `s`'s identity (none for groups and most users).
+    pub(crate) fn of(&self, s: &SubjectRef) -> Vec<SubjectRef> {
+        let user = match s.kind.as_str() {
+            "ServiceAccount" => service_account_user(&s.namespace, &s.name),
+            "User" if !s.is_conjunctive() && s.name.starts_with(SERVICE_ACCOUNT_PREFIX) => {
+                s.name.clone()
+            }
+            _ => return Vec::new(),
+        };
+        IdentityKey::User(user)
+            .subjects()
+            .into_iter()
+            .filter(|alt| alt != s && self.is_named(alt))
+            .collect()
+    }
+}
+
+const UNKNOWN: u32 = u32::MAX;
+const NO_RULE: u32 = u32::MAX - 1;
+
+/// Grants in chain order, and which subject each goes to.
+#[derive(Default)]
+struct Collected {
+    grants: Vec<Grant>,
+    pairs: Vec<(SubjectRef, u32)>,
+}
+
+impl Collected {
+    fn add(&mut self, g: Grant) -> u32 {
+        self.grants.push(g);
+        (self.grants.len() - 1) as u32
+    }
+}
+
+/// Visits bindings and ABAC lines for one request shape, remembering which roles match
+/// (rule matching does not read the namespace, so one memo serves every section).
 struct Finder<'w> {
     ws: &'w Workspace,
     a: Attributes,
-    /// Role node → index of its first rule allowing the request (`None`: no rule does, or
-    /// the role is missing).
-    roles: HashMap<NodeIndex, Option<usize>>,
+    /// By role node index: the first rule allowing the request, `NO_RULE`, or `UNKNOWN`.
+    roles: Vec<u32>,
+    twins: Twins<'w>,
 }
 
 impl<'w> Finder<'w> {
@@ -260,141 +382,147 @@ impl<'w> Finder<'w> {
         Finder {
             ws,
             a: a.clone(),
-            roles: HashMap::new(),
+            roles: vec![UNKNOWN; ws.chain.rbac().graph().graph.node_count()],
+            twins: Twins::new(ws),
         }
+    }
+
+    fn all_abac_lines(&self) -> Vec<usize> {
+        (0..self.ws.chain.abac().map_or(0, |p| p.rules.len())).collect()
     }
 
     fn role_rule(&mut self, role: NodeIndex) -> Option<usize> {
-        let rbac = self.ws.chain.rbac();
-        let a = &self.a;
-        *self.roles.entry(role).or_insert_with(|| {
-            rbac.rules_of(role)
+        let slot = &mut self.roles[role.index()];
+        if *slot == UNKNOWN {
+            let a = &self.a;
+            *slot = self
+                .ws
+                .chain
+                .rbac()
+                .rules_of(role)
                 .ok()
                 .and_then(|rules| rules.iter().position(|r| rule_allows(r, a)))
-        })
+                .map_or(NO_RULE, |p| p as u32);
+        }
+        (*slot != NO_RULE).then_some(*slot as usize)
     }
 
-    fn section(&mut self, namespace: &str, scope: Scope) -> Section {
+    /// One section: ClusterRoleBindings and `system:masters` when `cluster`, the RoleBindings
+    /// at `role_bindings`, and the ABAC `lines`, for the request in `namespace`. A conjunctive
+    /// subject is left out when its user or its group alone is listed here or in `outer`
+    /// (sorted), or everyone is: it would add nobody.
+    fn section(
+        &mut self,
+        namespace: &str,
+        cluster: bool,
+        role_bindings: Range<usize>,
+        lines: &[usize],
+        outer: &[SubjectRef],
+    ) -> Section {
         self.a.namespace = namespace.to_string();
-        let mut found: BTreeMap<IdentityKey, (Vec<SubjectRef>, Vec<Grant>)> = BTreeMap::new();
-        let modes: Vec<Mode> = self.ws.chain.modes().to_vec();
-        if scope != Scope::NamespaceOnly {
-            let masters = SubjectRef::group(SYSTEM_MASTERS);
-            found
-                .entry(masters.key())
-                .or_default()
-                .0
-                .push(masters.clone());
-            found
-                .entry(masters.key())
-                .or_default()
-                .1
-                .push(Grant::Masters);
+        let mut out = Collected::default();
+        if cluster {
+            let g = out.add(Grant::Masters);
+            out.pairs.push((SubjectRef::group(SYSTEM_MASTERS), g));
         }
-        for mode in modes {
+        for mode in self.ws.chain.modes() {
             match mode {
-                Mode::Rbac => self.rbac(namespace, scope, &mut found),
-                Mode::Abac => self.abac(scope, &mut found),
+                Mode::Rbac => {
+                    if cluster {
+                        let n = self.ws.chain.rbac().policy().cluster_role_bindings.len();
+                        for i in 0..n {
+                            self.binding(BindingKind::ClusterRoleBinding, i, &mut out);
+                        }
+                    }
+                    for i in role_bindings.clone() {
+                        self.binding(BindingKind::RoleBinding, i, &mut out);
+                    }
+                }
+                Mode::Abac => self.abac(lines, &mut out),
                 _ => {}
             }
         }
-        let graph = self.ws.chain.rbac().graph();
-        let mut subjects: BTreeMap<SubjectRef, Vec<Grant>> = BTreeMap::new();
-        for (key, (mut named, grants)) in found {
-            // The same identity under its other name (a User `system:serviceaccount:ns:n` and
-            // the ServiceAccount ns/n), when some binding names it so.
-            for alt in key.subjects() {
-                let as_subject = Subject {
-                    kind: alt.kind.clone(),
-                    api_group: String::new(),
-                    name: alt.name.clone(),
-                    namespace: alt.namespace.clone(),
-                };
-                if graph.subject_node(&as_subject).is_some() {
-                    named.push(alt);
-                }
-            }
-            named.sort();
-            named.dedup();
-            for s in named {
-                subjects
-                    .entry(s)
-                    .or_default()
-                    .extend(grants.iter().cloned());
+        let Collected { grants, mut pairs } = out;
+        let mut twins = Vec::new();
+        for (s, g) in &pairs {
+            twins.extend(self.twins.of(s).into_iter().map(|t| (t, *g)));
+        }
+        pairs.extend(twins);
+        // A binding that names the same identity twice grants once.
+        pairs.sort_unstable();
+        pairs.dedup();
+        // Each grant is moved out at its last use and cloned before (most go to one subject).
+        let mut uses = vec![0u32; grants.len()];
+        pairs.iter().for_each(|(_, g)| uses[*g as usize] += 1);
+        let mut grants: Vec<Option<Grant>> = grants.into_iter().map(Some).collect();
+        let mut subjects: Vec<Allowed> = Vec::new();
+        for (s, g) in pairs {
+            let g = g as usize;
+            uses[g] -= 1;
+            let grant = if uses[g] == 0 {
+                grants[g].take()
+            } else {
+                grants[g].clone()
+            };
+            let Some(grant) = grant else {
+                continue;
+            };
+            match subjects.last_mut() {
+                Some(last) if last.subject == s => last.grants.push(grant),
+                _ => subjects.push(Allowed {
+                    note: s.everyone_note(),
+                    subject: s,
+                    grants: vec![grant],
+                }),
             }
         }
+        let listed = |s: &SubjectRef| {
+            subjects.binary_search_by(|x| x.subject.cmp(s)).is_ok()
+                || outer.binary_search(s).is_ok()
+        };
+        let everyone = listed(&SubjectRef::everyone());
+        let keep: Vec<bool> = subjects
+            .iter()
+            .map(|x| {
+                !x.subject.is_conjunctive()
+                    || !(everyone
+                        || listed(&SubjectRef::user(&x.subject.name))
+                        || listed(&SubjectRef::group(&x.subject.in_group)))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        subjects.retain(|_| keep.next().unwrap_or(true));
         Section {
             namespace: namespace.to_string(),
-            subjects: subjects
-                .into_iter()
-                .map(|(subject, grants)| Allowed {
-                    note: subject.everyone_note(),
-                    subject,
-                    grants,
-                })
-                .collect(),
+            subjects,
         }
     }
 
-    fn rbac(
-        &mut self,
-        namespace: &str,
-        scope: Scope,
-        found: &mut BTreeMap<IdentityKey, (Vec<SubjectRef>, Vec<Grant>)>,
-    ) {
+    fn binding(&mut self, kind: BindingKind, i: usize, out: &mut Collected) {
         let rbac = self.ws.chain.rbac();
-        let policy = rbac.policy();
         let graph = rbac.graph();
-        if scope != Scope::NamespaceOnly {
-            for (i, b) in policy.cluster_role_bindings.iter().enumerate() {
-                let node = graph.cluster_role_bindings[i];
-                if let Some(role) = graph.role_of(node)
-                    && let Some(rule) = self.role_rule(role)
-                {
-                    self.record(b, role, rule, found);
-                }
-            }
-        }
-        if scope != Scope::ClusterOnly && !namespace.is_empty() {
-            let list = &policy.role_bindings;
-            let start = list.partition_point(|b| b.meta.namespace.as_str() < namespace);
-            let end = list.partition_point(|b| b.meta.namespace.as_str() <= namespace);
-            for (i, b) in list.iter().enumerate().take(end).skip(start) {
-                let node = graph.role_bindings[i];
-                if let Some(role) = graph.role_of(node)
-                    && let Some(rule) = self.role_rule(role)
-                {
-                    self.record(b, role, rule, found);
-                }
-            }
-        }
-    }
-
-    fn record(
-        &self,
-        b: &BindingObject,
-        role: NodeIndex,
-        rule: usize,
-        found: &mut BTreeMap<IdentityKey, (Vec<SubjectRef>, Vec<Grant>)>,
-    ) {
-        let ns = match b.kind {
+        let node = match kind {
+            BindingKind::ClusterRoleBinding => graph.cluster_role_bindings[i],
+            BindingKind::RoleBinding => graph.role_bindings[i],
+        };
+        let Some(role) = graph.role_of(node) else {
+            return;
+        };
+        let Some(rule) = self.role_rule(role) else {
+            return;
+        };
+        let b = rbac.binding(kind, i as u32);
+        let ns = match kind {
             BindingKind::ClusterRoleBinding => "",
             BindingKind::RoleBinding => b.meta.namespace.as_str(),
         };
-        let grant = self.rbac_grant(b, role, rule);
-        let mut keys_done: Vec<IdentityKey> = Vec::new();
+        let mut grant = None;
         for s in &b.subjects {
             let Some(subject) = SubjectRef::from_binding_subject(s, ns) else {
                 continue;
             };
-            let key = subject.key();
-            let entry = found.entry(key.clone()).or_default();
-            entry.0.push(subject);
-            // A binding that names the same identity twice grants once.
-            if !keys_done.contains(&key) {
-                entry.1.push(grant.clone());
-                keys_done.push(key);
-            }
+            let g = *grant.get_or_insert_with(|| out.add(self.rbac_grant(b, role, rule)));
+            out.pairs.push((subject, g));
         }
     }
 
@@ -446,56 +574,25 @@ impl<'w> Finder<'w> {
         }
     }
 
-    fn abac(
-        &mut self,
-        scope: Scope,
-        found: &mut BTreeMap<IdentityKey, (Vec<SubjectRef>, Vec<Grant>)>,
-    ) {
+    fn abac(&self, lines: &[usize], out: &mut Collected) {
         let Some(policy) = self.ws.chain.abac() else {
             return;
         };
-        for rule in &policy.rules {
-            // With -A, lines for every namespace belong to the cluster-wide section and
-            // lines for one namespace to that namespace's.
-            if scope == Scope::NamespaceOnly && rule.namespace == "*" {
-                continue;
-            }
+        for &i in lines {
+            let rule = &policy.rules[i];
             if !(rule.verb_matches(&self.a)
                 && (rule.resource_matches(&self.a) || rule.non_resource_matches(&self.a)))
             {
                 continue;
             }
-            let source = format!("{}:{}", policy.path, rule.line);
-            let everyone = rule.user == "*" || rule.group == "*";
-            let (subject, requires_group) = if everyone {
-                (SubjectRef::user("*"), None)
-            } else if !rule.user.is_empty() {
-                (
-                    SubjectRef::user(&rule.user),
-                    (!rule.group.is_empty()).then(|| rule.group.clone()),
-                )
-            } else if !rule.group.is_empty() {
-                (SubjectRef::group(&rule.group), None)
-            } else {
+            let Some(subject) = abac_subject(rule) else {
                 continue;
             };
-            let grant = Grant::Abac {
-                source,
+            let g = out.add(Grant::Abac {
+                source: format!("{}:{}", policy.path, rule.line),
                 line: rule.line,
-                requires_group,
-            };
-            // A line that needs both a user and a group allows no single subject; it is
-            // listed under the user with the group it needs, apart from the user's own grants.
-            let key = match &grant {
-                Grant::Abac {
-                    requires_group: Some(g),
-                    ..
-                } => IdentityKey::User(format!("{}\u{0}{g}", subject.name)),
-                _ => subject.key(),
-            };
-            let entry = found.entry(key).or_default();
-            entry.0.push(subject);
-            entry.1.push(grant);
+            });
+            out.pairs.push((subject, g));
         }
     }
 }

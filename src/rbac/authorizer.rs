@@ -393,6 +393,27 @@ impl RbacAuthorizer {
         v
     }
 
+    /// Namespaces with at least one RoleBinding that applies to `user` or one of `groups`
+    /// (looked up in the index, one probe per namespace), sorted.
+    pub fn namespaces_binding(&self, user: &str, groups: &[String]) -> Vec<&str> {
+        let a = Attributes {
+            user: user.to_string(),
+            groups: groups.to_vec(),
+            ..Attributes::default()
+        };
+        let keys = RequestKeys::new(&a);
+        let mut slots = Vec::new();
+        let mut v: Vec<&str> = Vec::new();
+        for (ns, scope) in &self.namespaces {
+            self.candidates(scope, BindingKind::RoleBinding, &a, &keys, &mut slots);
+            if !slots.is_empty() {
+                v.push(ns.as_str());
+            }
+        }
+        v.sort_unstable();
+        v
+    }
+
     pub fn binding(&self, kind: BindingKind, position: u32) -> &BindingObject {
         match kind {
             BindingKind::ClusterRoleBinding => {
