@@ -2,8 +2,10 @@
 //! Printing happens here and nowhere else in the library.
 
 mod can_i;
+mod diff;
 mod eval;
 mod render;
+mod test;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -41,6 +43,10 @@ pub enum Command {
     CanI(can_i::CanIArgs),
     /// Decide access requests given as JSON lines; one JSON answer per line
     Eval(eval::EvalArgs),
+    /// Effective permissions gained and lost between two policies, per subject
+    Diff(diff::DiffArgs),
+    /// Check assertion files (`tests:` lists of allow / deny / who-can) against the policy
+    Test(test::TestArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
@@ -80,6 +86,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::CanI(args) => can_i::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }
