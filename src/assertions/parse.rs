@@ -348,9 +348,8 @@ fn parse_test(ctx: &mut Ctx<'_>, item: &Node) -> Option<TestCase> {
             "add `allow:`/`deny:` requests (with `as:`), or `who-can:` with `only:`",
         );
     }
-    if ctx.problems.len() > before {
-        return None;
-    }
+    // A test with problems keeps its good checks, so that `validate` can report theirs too;
+    // the run stops at the problems anyway.
     let (line, _) = line_column(ctx.text, item.offset as usize);
     Some(TestCase { name, line, checks })
 }

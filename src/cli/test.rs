@@ -104,6 +104,7 @@ pub fn run(args: TestArgs) -> u8 {
         problems.extend(validate(&ws, &file));
         files.push(file);
     }
+    problems.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     render::print_problems(&problems);
     if problems.iter().any(|p| p.severity == Severity::Error) {
         return EXIT_ERROR;
