@@ -56,7 +56,6 @@ macro_rules! snap {
     };
 }
 
-
 const EX: &str = "policies/example";
 const FAILING: &str = "tests/fixtures/assertions/failing.yaml";
 
@@ -72,7 +71,17 @@ fn example_assertions_pass() {
 fn example_assertions_named_explicitly_junit() {
     snap!(
         "test_example_junit",
-        run(&["test", "policies/example/tests.yaml", "-f", EX, "--format", "junit"], None)
+        run(
+            &[
+                "test",
+                "policies/example/tests.yaml",
+                "-f",
+                EX,
+                "--format",
+                "junit"
+            ],
+            None
+        )
     );
 }
 
@@ -83,12 +92,18 @@ fn failing_assertions_human() {
 
 #[test]
 fn failing_assertions_junit() {
-    snap!("test_failing_junit", run(&["test", FAILING, "-f", EX, "--format", "junit"], None));
+    snap!(
+        "test_failing_junit",
+        run(&["test", FAILING, "-f", EX, "--format", "junit"], None)
+    );
 }
 
 #[test]
 fn failing_assertions_json() {
-    snap!("test_failing_json", run(&["test", FAILING, "-f", EX, "--format", "json"], None));
+    snap!(
+        "test_failing_json",
+        run(&["test", FAILING, "-f", EX, "--format", "json"], None)
+    );
 }
 
 #[test]
@@ -110,5 +125,8 @@ fn malformed_assertion_files() {
 
 #[test]
 fn no_assertion_files() {
-    snap!("test_no_files", run(&["test", "-f", "policies/example/ci.yaml"], None));
+    snap!(
+        "test_no_files",
+        run(&["test", "-f", "policies/example/ci.yaml"], None)
+    );
 }

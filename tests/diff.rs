@@ -57,7 +57,6 @@ macro_rules! snap {
     };
 }
 
-
 const EX: &str = "policies/example";
 const HEAD: &str = "tests/fixtures/diff/head";
 
@@ -73,12 +72,18 @@ fn diff_json() {
 
 #[test]
 fn diff_github() {
-    snap!("diff_github", run(&["diff", EX, HEAD, "--format", "github"], None));
+    snap!(
+        "diff_github",
+        run(&["diff", EX, HEAD, "--format", "github"], None)
+    );
 }
 
 #[test]
 fn diff_sarif() {
-    snap!("diff_sarif", run(&["diff", EX, HEAD, "--format", "sarif"], None));
+    snap!(
+        "diff_sarif",
+        run(&["diff", EX, HEAD, "--format", "sarif"], None)
+    );
 }
 
 #[test]
@@ -91,7 +96,10 @@ fn diff_reverse_and_fail_on() {
 
 #[test]
 fn diff_of_the_same_policy_is_empty_and_passes_any() {
-    snap!("diff_same", run(&["diff", EX, EX, "--fail-on", "any"], None));
+    snap!(
+        "diff_same",
+        run(&["diff", EX, EX, "--fail-on", "any"], None)
+    );
 }
 
 #[test]

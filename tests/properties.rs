@@ -264,7 +264,11 @@ fn changes(d: &kauthz::diff::PolicyDiff, gained: bool) -> Vec<(Identity, String,
     let mut out = Vec::new();
     for s in &d.subjects {
         for c in if gained { &s.gained } else { &s.lost } {
-            out.push((s.identity.clone(), c.atom.to_string(), c.scope.namespace().to_string()));
+            out.push((
+                s.identity.clone(),
+                c.atom.to_string(),
+                c.scope.namespace().to_string(),
+            ));
         }
     }
     out
@@ -414,5 +418,8 @@ fn moving_a_role_binding_is_a_change() {
         changes(&d, true),
         [(id.clone(), "get pods".to_string(), "b".to_string())]
     );
-    assert_eq!(changes(&d, false), [(id, "get pods".to_string(), "a".to_string())]);
+    assert_eq!(
+        changes(&d, false),
+        [(id, "get pods".to_string(), "a".to_string())]
+    );
 }

@@ -15,11 +15,12 @@
 //! naming it. Subjects whose pairs are equal on both sides cannot have changed and are skipped
 //! without evaluation; the others are evaluated in parallel.
 
+mod keys;
 pub mod permissions;
 pub mod risk;
 pub mod subject;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -109,6 +110,49 @@ pub fn diff_permissions(base: &Permissions, head: &Permissions) -> (Vec<Change>,
     )
 }
 
+/// Grants of `have` that `other` does not allow (the fast path of [`missing_from`]).
+fn missing_keys(have: &keys::KeyPerms<'_>, other: &keys::KeyPerms<'_>, gains: bool) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut push = |k: keys::Key<'_>, scope: Scope, via: Via| {
+        let atom = k.to_atom();
+        let risks = if gains {
+            risk_of(&atom, scope.is_cluster())
+        } else {
+            Vec::new()
+        };
+        let other_side_in = if scope.is_cluster() {
+            other
+                .namespaces
+                .iter()
+                .filter(|(_, set)| set.covers(&k))
+                .map(|(ns, _)| ns.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        out.push(Change {
+            atom,
+            scope,
+            via,
+            risks,
+            other_side_in,
+        });
+    };
+    for (k, via) in have.cluster.sorted() {
+        if !other.cluster.covers(&k) {
+            push(k, Scope::Cluster, via);
+        }
+    }
+    for (ns, set) in &have.namespaces {
+        for (k, via) in set.sorted() {
+            if !other.allows(&k, ns) {
+                push(k, Scope::Namespace(ns.to_string()), via);
+            }
+        }
+    }
+    out
+}
+
 /// Grants of `have` that `other` does not allow.
 fn missing_from(have: &Permissions, other: &Permissions, gains: bool) -> Vec<Change> {
     let mut out = Vec::new();
@@ -151,14 +195,19 @@ fn missing_from(have: &Permissions, other: &Permissions, gains: bool) -> Vec<Cha
     out
 }
 
-/// (scope of the binding, rules of its role): what a subject's permissions are made of.
-type Part<'a> = (BindingKind, &'a str, &'a [PolicyRule]);
+/// What one subject's permissions are made of: the rules of the roles its bindings lead to,
+/// cluster-wide and per namespace (each list sorted, duplicates dropped).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Signature<'a> {
+    cluster: Vec<&'a [PolicyRule]>,
+    namespaces: BTreeMap<&'a str, Vec<&'a [PolicyRule]>>,
+}
 
-/// For every identity named by a binding, the sorted parts its permissions are made of.
-fn signatures(rbac: &RbacAuthorizer) -> HashMap<Identity, Vec<Part<'_>>> {
+/// For every identity named by a binding, its [`Signature`].
+fn signatures(rbac: &RbacAuthorizer) -> HashMap<Identity, Signature<'_>> {
     let policy = rbac.policy();
     let graph = rbac.graph();
-    let mut out: HashMap<Identity, Vec<Part<'_>>> = HashMap::new();
+    let mut out: HashMap<Identity, Signature<'_>> = HashMap::new();
     let lists = [
         (&policy.cluster_role_bindings, &graph.cluster_role_bindings),
         (&policy.role_bindings, &graph.role_bindings),
@@ -178,25 +227,44 @@ fn signatures(rbac: &RbacAuthorizer) -> HashMap<Identity, Vec<Part<'_>>> {
             };
             for s in &binding.subjects {
                 if let Some(id) = Identity::of_subject(s, ns) {
-                    out.entry(id).or_default().push((binding.kind, ns, rules));
+                    let sig = out.entry(id).or_default();
+                    match binding.kind {
+                        BindingKind::ClusterRoleBinding => sig.cluster.push(rules),
+                        BindingKind::RoleBinding => {
+                            sig.namespaces.entry(ns).or_default().push(rules)
+                        }
+                    }
                 }
             }
         }
     }
-    for parts in out.values_mut() {
-        parts.sort_unstable();
-        parts.dedup();
+    for sig in out.values_mut() {
+        sig.cluster.sort_unstable();
+        sig.cluster.dedup();
+        for parts in sig.namespaces.values_mut() {
+            parts.sort_unstable();
+            parts.dedup();
+        }
     }
     out
 }
 
-/// The namespaces of a subject's RoleBindings.
-fn namespaces_of<'a>(parts: Option<&Vec<Part<'a>>>) -> BTreeSet<&'a str> {
-    parts
-        .into_iter()
-        .flatten()
-        .filter(|(kind, ..)| *kind == BindingKind::RoleBinding)
-        .map(|(_, ns, _)| *ns)
+/// The namespaces to evaluate for a subject: those whose RoleBindings differ. A namespace
+/// whose parts are equal on both sides cannot change (each side's grants there are allowed by
+/// the other's). When the cluster-wide parts differ, every namespace is evaluated, so a
+/// cluster-wide change can say where the other side still (or already) grants it.
+fn changed_namespaces<'a>(
+    base: Option<&Signature<'a>>,
+    head: Option<&Signature<'a>>,
+) -> BTreeSet<&'a str> {
+    let empty = Signature::default();
+    let (b, h) = (base.unwrap_or(&empty), head.unwrap_or(&empty));
+    let cluster_changed = b.cluster != h.cluster;
+    b.namespaces
+        .keys()
+        .chain(h.namespaces.keys())
+        .filter(|ns| cluster_changed || b.namespaces.get(*ns) != h.namespaces.get(*ns))
+        .copied()
         .collect()
 }
 
@@ -214,9 +282,11 @@ pub fn diff(base: &RbacAuthorizer, head: &RbacAuthorizer) -> PolicyDiff {
     let subjects = identities
         .par_iter()
         .filter_map(|id| {
-            let b = effective_permissions(base, id, namespaces_of(sig_base.get(*id)));
-            let h = effective_permissions(head, id, namespaces_of(sig_head.get(*id)));
-            let (gained, lost) = diff_permissions(&b, &h);
+            let namespaces = changed_namespaces(sig_base.get(*id), sig_head.get(*id));
+            let b = keys::effective(base, id, namespaces.iter().copied());
+            let h = keys::effective(head, id, namespaces.iter().copied());
+            let gained = missing_keys(&h, &b, true);
+            let lost = missing_keys(&b, &h, false);
             (!gained.is_empty() || !lost.is_empty()).then(|| SubjectDiff {
                 identity: (*id).clone(),
                 gained,

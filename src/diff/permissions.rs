@@ -9,7 +9,7 @@
 //! equal to an explicit list of every verb: verbs are open-ended (custom verbs, `escalate`),
 //! so `*` grants strictly more than any list, and the diff shows the change.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use petgraph::graph::NodeIndex;
@@ -303,93 +303,27 @@ pub fn rule_atoms(rule: &PolicyRule) -> Vec<Atom> {
     out
 }
 
-/// Drops every atom covered by a different atom of the same set, or by `outer`.
-fn normalise(set: AtomSet, outer: Option<&AtomSet>) -> AtomSet {
-    let keep: Vec<bool> = set
-        .keys()
-        .map(|a| {
-            if outer.is_some_and(|o| covered(a, o)) {
-                return false;
-            }
-            match a {
-                Atom::Resource { .. } => {
-                    !a.coverers().iter().any(|c| c != a && set.contains_key(c))
-                }
-                Atom::Url { .. } => !set.keys().any(|c| c != a && c.covers(a)),
-            }
-        })
-        .collect();
-    set.into_iter()
-        .zip(keep)
-        .filter_map(|(e, k)| k.then_some(e))
-        .collect()
-}
-
 /// The effective permissions of `identity`: its cluster-wide atoms, and for each namespace of
 /// `namespaces` the atoms its RoleBindings there add. Computed from
 /// [`RbacAuthorizer::rules_for`], keeping only bindings that name the identity itself (not
 /// groups it may belong to). Non-resource URLs granted by a RoleBinding never match (a
 /// non-resource request has no namespace) and are left out.
 pub fn effective_permissions<'n>(
-    rbac: &RbacAuthorizer,
+    rbac: &'n RbacAuthorizer,
     identity: &Identity,
     namespaces: impl IntoIterator<Item = &'n str>,
 ) -> Permissions {
-    let mut cluster = AtomSet::new();
-    collect(rbac, identity, "", &mut cluster);
-    let cluster = normalise(cluster, None);
-    let mut out = BTreeMap::new();
-    let wanted: BTreeSet<&str> = namespaces.into_iter().filter(|n| !n.is_empty()).collect();
-    for ns in wanted {
-        let mut set = AtomSet::new();
-        collect(rbac, identity, ns, &mut set);
-        let set = normalise(set, Some(&cluster));
-        if !set.is_empty() {
-            out.insert(ns.to_string(), set);
-        }
-    }
-    Permissions {
-        cluster,
-        namespaces: out,
-    }
-}
-
-fn collect(rbac: &RbacAuthorizer, identity: &Identity, namespace: &str, set: &mut AtomSet) {
-    let (rules, _) = rbac.rules_for(&identity.attributes(namespace));
-    let wanted_kind = if namespace.is_empty() {
-        BindingKind::ClusterRoleBinding
-    } else {
-        BindingKind::RoleBinding
+    let keys = super::keys::effective(rbac, identity, namespaces);
+    let owned = |set: &super::keys::KeySet<'_>| -> AtomSet {
+        set.map.iter().map(|(k, v)| (k.to_atom(), *v)).collect()
     };
-    let mut last_binding: Option<(u32, bool)> = None;
-    for applied in rules {
-        if applied.binding_kind != wanted_kind {
-            continue;
-        }
-        let named = match last_binding {
-            Some((b, named)) if b == applied.binding => named,
-            _ => {
-                let named =
-                    identity.is_named_by(rbac.binding(applied.binding_kind, applied.binding));
-                last_binding = Some((applied.binding, named));
-                named
-            }
-        };
-        if !named {
-            continue;
-        }
-        let via = Via {
-            binding_kind: applied.binding_kind,
-            binding: applied.binding,
-            role: applied.role,
-            rule_index: applied.rule_index,
-        };
-        for atom in rule_atoms(applied.rule) {
-            if !namespace.is_empty() && matches!(atom, Atom::Url { .. }) {
-                continue;
-            }
-            set.entry(atom).or_insert(via);
-        }
+    Permissions {
+        cluster: owned(&keys.cluster),
+        namespaces: keys
+            .namespaces
+            .iter()
+            .map(|(ns, set)| (ns.to_string(), owned(set)))
+            .collect(),
     }
 }
 
