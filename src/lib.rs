@@ -4,11 +4,13 @@
 //! See `ARCHITECTURE.md` for the map of modules and the invariants they keep.
 
 pub mod abac;
+pub mod assertions;
 pub mod bootstrap;
 pub mod chain;
 pub mod cli;
 pub mod decision;
 pub mod diagnostics;
+pub mod diff;
 pub mod discovery;
 pub mod engine;
 pub mod explain;

@@ -247,3 +247,179 @@ fn linear_scan_reference_names_the_first_binding_by_name() {
         "RBAC: allowed by ClusterRoleBinding \"a\" of ClusterRole \"r\" to User \"u\""
     );
 }
+
+// ---- kauthz diff: invariants of the semantic diff over generated policies ----
+
+use kauthz::diff::{Identity, diff, effective_permissions, permissions::rule_atoms};
+
+fn authorizer(roles: &[RoleObject], bindings: &[BindingObject]) -> RbacAuthorizer {
+    let mut b = PolicyBuilder::new();
+    roles.iter().cloned().for_each(|r| b.add_role(r));
+    bindings.iter().cloned().for_each(|x| b.add_binding(x));
+    RbacAuthorizer::new(b.build())
+}
+
+/// (identity, atom text, scope) of every change of one side.
+fn changes(d: &kauthz::diff::PolicyDiff, gained: bool) -> Vec<(Identity, String, String)> {
+    let mut out = Vec::new();
+    for s in &d.subjects {
+        for c in if gained { &s.gained } else { &s.lost } {
+            out.push((
+                s.identity.clone(),
+                c.atom.to_string(),
+                c.scope.namespace().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn diff_of_a_policy_with_itself_is_empty(
+        roles in prop::collection::vec(role(), 0..8),
+        bindings in prop::collection::vec(binding(), 0..10),
+    ) {
+        let a = authorizer(&roles, &bindings);
+        let b = authorizer(&roles, &bindings);
+        prop_assert!(diff(&a, &b).is_empty());
+        // Reordered input is the same policy.
+        let mut rev_roles = roles.clone();
+        rev_roles.reverse();
+        let mut rev_bindings = bindings.clone();
+        rev_bindings.reverse();
+        let dedup = |v: &[BindingObject]| -> Vec<BindingObject> {
+            // Later objects replace earlier ones: keep only the last of each key so that
+            // reversing does not change which one wins.
+            let mut seen = std::collections::HashSet::new();
+            let mut out: Vec<BindingObject> = v.iter().rev().filter(|b| seen.insert((b.kind, b.meta.namespace.clone(), b.meta.name.clone()))).cloned().collect();
+            out.reverse();
+            out
+        };
+        let a2 = authorizer(&roles, &dedup(&bindings));
+        let mut rb = dedup(&bindings);
+        rb.reverse();
+        prop_assert!(diff(&a2, &authorizer(&roles, &rb)).is_empty());
+    }
+
+    #[test]
+    fn diff_a_to_b_mirrors_b_to_a(
+        roles_a in prop::collection::vec(role(), 0..8),
+        bindings_a in prop::collection::vec(binding(), 0..10),
+        roles_b in prop::collection::vec(role(), 0..8),
+        bindings_b in prop::collection::vec(binding(), 0..10),
+    ) {
+        let a = authorizer(&roles_a, &bindings_a);
+        let b = authorizer(&roles_b, &bindings_b);
+        let ab = diff(&a, &b);
+        let ba = diff(&b, &a);
+        prop_assert_eq!(changes(&ab, true), changes(&ba, false));
+        prop_assert_eq!(changes(&ab, false), changes(&ba, true));
+    }
+
+    #[test]
+    fn adding_a_binding_gains_exactly_what_its_role_adds(
+        roles in prop::collection::vec(role(), 1..8),
+        bindings in prop::collection::vec(binding(), 0..10),
+        added in binding(),
+        subject in subject(),
+    ) {
+        let mut added = added;
+        added.meta.name = "added-binding".into();
+        added.subjects = vec![subject.clone()];
+        added.subject_origins = vec![Origin::default()];
+        let before = authorizer(&roles, &bindings);
+        let mut more = bindings.clone();
+        more.push(added.clone());
+        let after = authorizer(&roles, &more);
+        let d = diff(&before, &after);
+        prop_assert_eq!(d.lost(), 0, "adding a binding loses nothing: {:?}", d);
+        let ns = added.meta.namespace.as_str();
+        let Some(id) = Identity::of_subject(&subject, ns) else {
+            prop_assert!(d.is_empty());
+            return Ok(());
+        };
+        prop_assert!(d.subjects.iter().all(|s| s.identity == id), "only the new subject changes");
+        // The role the binding leads to, as the policy resolves it.
+        let policy = after.policy();
+        let rules = match added.role_ref.kind.as_str() {
+            "ClusterRole" => policy.cluster_role(&added.role_ref.name).map(|r| r.rules.clone()),
+            "Role" if added.kind == BindingKind::RoleBinding => policy.role(ns, &added.role_ref.name).map(|r| r.rules.clone()),
+            _ => None,
+        }.unwrap_or_default();
+        let scope = if added.kind == BindingKind::ClusterRoleBinding { "" } else { ns };
+        let all_ns: Vec<&str> = ["a", "b", "c"].to_vec();
+        let had = effective_permissions(&before, &id, all_ns.iter().copied());
+        let gained: Vec<&kauthz::diff::Change> = d.subjects.iter().flat_map(|s| &s.gained).collect();
+        let role_atoms: Vec<kauthz::diff::Atom> = rules.iter().flat_map(rule_atoms)
+            .filter(|a| scope.is_empty() || matches!(a, kauthz::diff::Atom::Resource { .. }))
+            .collect();
+        // Every gain is an atom of the role, in the binding's scope, that was not allowed before.
+        for g in &gained {
+            prop_assert_eq!(g.scope.namespace(), scope);
+            prop_assert!(role_atoms.contains(&g.atom), "{} is not in the role", g.atom);
+            prop_assert!(!had.allows(&g.atom, scope), "{} was allowed before", g.atom);
+        }
+        // Every atom of the role that was not allowed before is covered by a gain.
+        for a in &role_atoms {
+            if !had.allows(a, scope) {
+                prop_assert!(gained.iter().any(|g| g.atom.covers(a)), "{} not shown as gained", a);
+            }
+        }
+    }
+}
+
+/// The properties above must be able to fail: a moved RoleBinding is a change.
+#[test]
+fn moving_a_role_binding_is_a_change() {
+    let role = RoleObject {
+        kind: RoleKind::ClusterRole,
+        meta: ObjectMeta {
+            name: "r".into(),
+            ..ObjectMeta::default()
+        },
+        rules: vec![PolicyRule {
+            verbs: vec!["get".into()],
+            api_groups: vec!["".into()],
+            resources: vec!["pods".into()],
+            ..PolicyRule::default()
+        }],
+        rule_origins: vec![Origin::default()],
+        aggregation_rule: None,
+    };
+    let binding = |ns: &str| BindingObject {
+        kind: BindingKind::RoleBinding,
+        meta: ObjectMeta {
+            name: "b".into(),
+            namespace: ns.into(),
+            ..ObjectMeta::default()
+        },
+        subjects: vec![Subject {
+            kind: "User".into(),
+            name: "u".into(),
+            ..Subject::default()
+        }],
+        subject_origins: vec![Origin::default()],
+        role_ref: RoleRef {
+            kind: "ClusterRole".into(),
+            name: "r".into(),
+            ..RoleRef::default()
+        },
+        role_ref_origin: Origin::default(),
+    };
+    let d = diff(
+        &authorizer(std::slice::from_ref(&role), &[binding("a")]),
+        &authorizer(&[role], &[binding("b")]),
+    );
+    let id = Identity::User("u".into());
+    assert_eq!(
+        changes(&d, true),
+        [(id.clone(), "get pods".to_string(), "b".to_string())]
+    );
+    assert_eq!(
+        changes(&d, false),
+        [(id, "get pods".to_string(), "a".to_string())]
+    );
+}

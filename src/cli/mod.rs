@@ -2,11 +2,13 @@
 //! Printing happens here and nowhere else in the library.
 
 mod can_i;
+mod diff;
 mod eval;
 mod explain;
 mod graph;
 mod matrix;
 mod render;
+mod test;
 mod who_can;
 
 use std::io::Write;
@@ -58,6 +60,10 @@ pub enum Command {
     Matrix(matrix::MatrixArgs),
     /// Export the subject → binding → role → rule graph as DOT, Mermaid or JSON
     Graph(graph::GraphArgs),
+    /// Effective permissions gained and lost between two policies, per subject
+    Diff(diff::DiffArgs),
+    /// Check assertion files (`tests:` lists of allow / deny / who-can) against the policy
+    Test(test::TestArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
@@ -102,6 +108,8 @@ pub fn main() -> ExitCode {
         Command::Matrix(args) => matrix::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Test(args) => test::run(args),
     };
     ExitCode::from(code)
 }
