@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod discovery;
 pub mod engine;
 pub mod identity;
+pub mod lint;
 pub mod loader;
 pub mod model;
 pub mod policy;

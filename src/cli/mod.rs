@@ -3,6 +3,7 @@
 
 mod can_i;
 mod eval;
+mod lint;
 mod render;
 
 use std::io::Write;
@@ -41,6 +42,10 @@ pub enum Command {
     CanI(can_i::CanIArgs),
     /// Decide access requests given as JSON lines; one JSON answer per line
     Eval(eval::EvalArgs),
+    /// Lint RBAC manifests (and an ABAC file) for mistakes and risky grants
+    Lint(lint::LintArgs),
+    /// List the lint rules, or print one rule's documentation
+    Rules(lint::RulesArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
@@ -80,6 +85,8 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::CanI(args) => can_i::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Rules(args) => lint::run_rules(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,318 @@
+//! Security decisions by the evaluator: each risk is a set of requests ("probes"), and a rule
+//! has the risk when [`rule_allows`] lets one of them through, exactly as the API server
+//! would. apiGroups, subresources and resourceNames therefore count as upstream counts them:
+//! `pods/*` does not grant `pods/exec`, `""` is not `apps`, and a rule restricted by
+//! `resourceNames` only allows the named objects (reported one level lower).
+
+use crate::lint::rules;
+use crate::lint::{Context, Finding, Findings, RuleInfo, describe};
+use crate::model::{PolicyRule, RoleObject};
+use crate::rbac::matching::rule_allows;
+use crate::request::Attributes;
+
+/// One synthesized request.
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    pub verb: &'static str,
+    pub group: &'static str,
+    pub resource: &'static str,
+    pub subresource: &'static str,
+    /// A cluster-scoped resource: only a ClusterRoleBinding can grant it.
+    pub cluster_scoped: bool,
+}
+
+/// A namespaced probe.
+pub const fn ns(
+    verb: &'static str,
+    group: &'static str,
+    resource: &'static str,
+    subresource: &'static str,
+) -> Probe {
+    Probe {
+        verb,
+        group,
+        resource,
+        subresource,
+        cluster_scoped: false,
+    }
+}
+
+/// A cluster-scoped probe.
+pub const fn cluster(
+    verb: &'static str,
+    group: &'static str,
+    resource: &'static str,
+    subresource: &'static str,
+) -> Probe {
+    Probe {
+        verb,
+        group,
+        resource,
+        subresource,
+        cluster_scoped: true,
+    }
+}
+
+/// How much of a risk a rule grants.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Grant {
+    No,
+    /// Only for the objects its `resourceNames` list.
+    Named,
+    /// For every object.
+    Full,
+}
+
+/// The request a probe stands for, with an object name (empty for every object).
+pub fn request(p: &Probe, name: &str) -> Attributes {
+    Attributes {
+        user: "kauthz:probe".into(),
+        verb: p.verb.into(),
+        resource_request: true,
+        api_group: p.group.into(),
+        resource: p.resource.into(),
+        subresource: p.subresource.into(),
+        namespace: if p.cluster_scoped {
+            String::new()
+        } else {
+            "kauthz-probe".into()
+        },
+        name: name.into(),
+        ..Attributes::default()
+    }
+}
+
+/// The most `rule` grants of any probe; cluster-scoped probes count only when `cluster_wide`.
+pub fn grant(rule: &PolicyRule, probes: &[Probe], cluster_wide: bool) -> Grant {
+    if rule.resources.is_empty() || rule.verbs.is_empty() {
+        return Grant::No;
+    }
+    let mut best = Grant::No;
+    for p in probes {
+        if p.cluster_scoped && !cluster_wide {
+            continue;
+        }
+        if rule_allows(rule, &request(p, "")) {
+            return Grant::Full;
+        }
+        if best == Grant::No
+            && rule
+                .resource_names
+                .iter()
+                .any(|n| rule_allows(rule, &request(p, n)))
+        {
+            best = Grant::Named;
+        }
+    }
+    best
+}
+
+/// Probes for a rule's own groups and resources (wildcards replaced by names no rule lists),
+/// used by the wildcard rules: each returns a request the rule allows only through its `*`.
+fn own_targets(rule: &PolicyRule) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for g in &rule.api_groups {
+        let g = if g == "*" { "kauthz.probe" } else { g.as_str() };
+        for r in &rule.resources {
+            let r = if r == "*" { "kauthzprobes" } else { r.as_str() };
+            out.push((g.to_string(), r.to_string()));
+        }
+    }
+    out
+}
+
+fn own_grant(rule: &PolicyRule, edit: impl Fn(&mut Attributes)) -> Grant {
+    let mut best = Grant::No;
+    for (g, r) in own_targets(rule) {
+        let (resource, sub) = match r.split_once('/') {
+            Some((a, b)) => (a.to_string(), b.to_string()),
+            None => (r.clone(), String::new()),
+        };
+        let verb = rule.verbs.first().cloned().unwrap_or_default();
+        let mut a = Attributes {
+            user: "kauthz:probe".into(),
+            verb,
+            resource_request: true,
+            api_group: g,
+            resource,
+            subresource: sub,
+            namespace: "kauthz-probe".into(),
+            ..Attributes::default()
+        };
+        edit(&mut a);
+        if rule_allows(rule, &a) {
+            return Grant::Full;
+        }
+        for n in &rule.resource_names {
+            a.name = n.clone();
+            if rule_allows(rule, &a) {
+                best = Grant::Named;
+            }
+        }
+    }
+    best
+}
+
+/// The rule allows a verb nobody lists (so `*`) on its own resources, or on its URLs.
+pub fn wildcard_verbs(rule: &PolicyRule) -> Grant {
+    if !rule.non_resource_urls.is_empty() && rule.resources.is_empty() {
+        let url = rule.non_resource_urls.first().cloned().unwrap_or_default();
+        let a = Attributes {
+            user: "kauthz:probe".into(),
+            verb: "kauthz-probe".into(),
+            path: url.trim_end_matches('*').to_string(),
+            ..Attributes::default()
+        };
+        return if rule_allows(rule, &a) {
+            Grant::Full
+        } else {
+            Grant::No
+        };
+    }
+    own_grant(rule, |a| a.verb = "kauthz-probe".into())
+}
+
+/// The rule allows a resource nobody names (so `*`) in one of its groups.
+pub fn wildcard_resources(rule: &PolicyRule) -> Grant {
+    own_grant(rule, |a| {
+        a.resource = "kauthzprobes".into();
+        a.subresource.clear();
+    })
+}
+
+/// The rule allows one of its resources in a group nobody names (so `*`).
+pub fn wildcard_api_groups(rule: &PolicyRule) -> Grant {
+    own_grant(rule, |a| a.api_group = "kauthz.probe.invalid".into())
+}
+
+/// The ids of the security rules one rule of a role triggers, in registry order.
+///
+/// `cluster_wide` says whether the rule holds cluster-wide (a ClusterRole under a
+/// ClusterRoleBinding): cluster-scoped resources (nodes, PersistentVolumes, webhooks, CSRs,
+/// user impersonation) are only granted then. Rules that restrict to named objects
+/// (`resourceNames`) count too. Binding-level rules (`cluster-admin-binding`,
+/// `anonymous-access`, `all-authenticated-write`) need subjects and are not returned.
+/// `kauthz diff` uses this to flag risky permissions a change adds.
+pub fn security_findings_for_rule(rule: &PolicyRule, cluster_wide: bool) -> Vec<&'static str> {
+    rules::rule_level_security()
+        .iter()
+        .filter(|(_, f)| f(rule, cluster_wide) != Grant::No)
+        .map(|(info, _)| info.id)
+        .collect()
+}
+
+/// A security check on one rule.
+pub type RuleCheck = fn(&PolicyRule, bool) -> Grant;
+
+/// Reports every rule of every user role that `check` finds, at the rule, with the binding
+/// that hands it out as the related place. Roles only exempt subjects hold are skipped;
+/// aggregated roles are skipped too (their rules are the selected roles' rules, reported there).
+pub fn report_roles(
+    cx: &Context<'_>,
+    out: &mut Findings,
+    info: &'static RuleInfo,
+    check: RuleCheck,
+    what: &str,
+    help: &str,
+    focus: Option<&str>,
+) {
+    for role in cx.user_roles() {
+        if role.aggregation_rule.is_some() {
+            continue;
+        }
+        let use_ = cx.role_use(role);
+        let holder = cx.non_exempt_holder(role);
+        if use_.is_some() && holder.is_none() {
+            continue;
+        }
+        let cluster_wide = match use_ {
+            Some(u) => u.cluster_wide,
+            None => role.kind == crate::model::RoleKind::ClusterRole,
+        };
+        for (i, rule) in role.rules.iter().enumerate() {
+            let g = check(rule, cluster_wide);
+            if g == Grant::No {
+                continue;
+            }
+            let mut at = role.rule_origins.get(i).copied().unwrap_or(role.meta.origin);
+            if let Some(key) = focus {
+                at = cx.item_origin(&at, key, "*");
+            }
+            out.push(
+                Some(&role.meta),
+                finding(cx, role, info, at, g, what, help, holder),
+            );
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finding(
+    _cx: &Context<'_>,
+    role: &RoleObject,
+    info: &'static RuleInfo,
+    at: crate::model::Origin,
+    g: Grant,
+    what: &str,
+    help: &str,
+    holder: Option<&crate::model::BindingObject>,
+) -> Finding {
+    let who = describe(role.kind.as_str(), &role.meta);
+    let mut f = Finding::new(info, at, format!("{who} grants {what}"))
+        .label(match g {
+            Grant::Named => "this rule, for the named objects only",
+            _ => "this rule",
+        })
+        .help(help);
+    if g == Grant::Named {
+        f = f.level(info.level.lowered());
+    }
+    if let Some(b) = holder {
+        let name = describe(b.kind.as_str(), &b.meta);
+        f = f.related(b.role_ref_origin, format!("granted by {name}"));
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str]) -> PolicyRule {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        PolicyRule {
+            verbs: v(verbs),
+            api_groups: v(groups),
+            resources: v(resources),
+            resource_names: v(names),
+            non_resource_urls: vec![],
+        }
+    }
+
+    #[test]
+    fn secrets_read_respects_groups_names_and_subresources() {
+        let ids = |r: &PolicyRule| security_findings_for_rule(r, true);
+        assert!(ids(&rule(&["list"], &[""], &["secrets"], &[])).contains(&"secrets-read"));
+        assert!(!ids(&rule(&["list"], &["apps"], &["secrets"], &[])).contains(&"secrets-read"));
+        assert!(ids(&rule(&["get"], &[""], &["secrets"], &["a"])).contains(&"secrets-read"));
+        assert!(!ids(&rule(&["list"], &[""], &["secrets"], &["a"])).contains(&"secrets-read"));
+        let star = ids(&rule(&["*"], &["*"], &["*"], &[]));
+        assert!(star.contains(&"wildcard-verbs") && star.contains(&"secrets-read"));
+        let pods_star = ids(&rule(&["create"], &[""], &["pods/*"], &[]));
+        assert!(!pods_star.contains(&"pod-exec-attach-portforward"));
+    }
+
+    #[test]
+    fn cluster_scoped_risks_need_a_cluster_wide_grant() {
+        let r = rule(&["get"], &[""], &["nodes/proxy"], &[]);
+        assert!(security_findings_for_rule(&r, true).contains(&"nodes-proxy"));
+        assert!(!security_findings_for_rule(&r, false).contains(&"nodes-proxy"));
+    }
+
+    #[test]
+    fn named_grants_are_reported_as_named() {
+        let r = rule(&["get"], &[""], &["secrets"], &["tls"]);
+        let probes = [ns("get", "", "secrets", "")];
+        assert_eq!(grant(&r, &probes, true), Grant::Named);
+    }
+}

@@ -1,0 +1,98 @@
+//! `dangling-role-ref`: a binding whose roleRef names no existing role.
+
+use crate::lint::rules::closest;
+use crate::lint::{Context, Finding, Findings, Rule, RuleInfo, describe};
+use crate::rbac::role_ref_error;
+
+declare_rule! {
+    /// ## What it finds
+    /// A RoleBinding or ClusterRoleBinding whose `roleRef` names a Role (in the binding's
+    /// namespace) or a ClusterRole that is neither in the input nor a built-in default role.
+    /// The message quotes the reason the authorizer gives for it, e.g.
+    /// `role.rbac.authorization.k8s.io "search-deployr" not found`.
+    ///
+    /// ## Why it matters
+    /// The API server stores such a binding without complaint; it grants nothing, and every
+    /// request that needed it is denied with that reason.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: RoleBinding
+    /// metadata: {name: search-deployer, namespace: search-prod}
+    /// roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: search-deployr}
+    /// ```
+    ///
+    /// ## Instead
+    /// Name the role exactly (`search-deployer`), or add the missing role. A Role must be in
+    /// the binding's namespace.
+    DanglingRoleRef {
+        id: "dangling-role-ref",
+        category: Correctness,
+        level: Error,
+        summary: "roleRef names a role that does not exist (the binding grants nothing)",
+    }
+}
+
+impl Rule for DanglingRoleRef {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        for b in cx.user_bindings() {
+            let kind = b.role_ref.kind.as_str();
+            if !matches!(kind, "Role" | "ClusterRole") || cx.role_of(b).is_some() {
+                continue;
+            }
+            let p = cx.policy;
+            let candidates: Vec<&str> = if kind == "Role" {
+                p.roles
+                    .iter()
+                    .filter(|r| r.meta.namespace == b.meta.namespace)
+                    .map(|r| r.meta.name.as_str())
+                    .collect()
+            } else {
+                p.cluster_roles.iter().map(|r| r.meta.name.as_str()).collect()
+            };
+            let suggestion = closest(&b.role_ref.name, candidates.iter().copied());
+            let at = cx.field_origin(&b.role_ref_origin, &["name"]);
+            let mut f = Finding::new(
+                &Self::INFO,
+                at,
+                format!(
+                    "{} names {kind} `{}`, which does not exist: it grants nothing",
+                    describe(b.kind.as_str(), &b.meta),
+                    b.role_ref.name
+                ),
+            )
+            .label(format!("the authorizer reports: {}", role_ref_error(b)));
+            let other_ns = if kind == "Role" {
+                p.roles
+                    .iter()
+                    .find(|r| r.meta.name == b.role_ref.name)
+                    .map(|r| r.meta.namespace.clone())
+            } else {
+                None
+            };
+            f = match (suggestion, other_ns) {
+                (Some(s), _) => {
+                    let target = if kind == "Role" {
+                        p.role(&b.meta.namespace, s)
+                    } else {
+                        p.cluster_role(s)
+                    };
+                    if let Some(t) = target {
+                        f = f.related(t.meta.origin, format!("did you mean `{s}`?"));
+                    }
+                    f.help(format!("did you mean `{s}`?"))
+                }
+                (None, Some(ns)) => f.help(format!(
+                    "Role `{}` exists in namespace `{ns}`, but a RoleBinding can only use a Role of its own namespace; move the binding or use a ClusterRole",
+                    b.role_ref.name
+                )),
+                (None, None) => f.help(format!("add the {kind}, or name an existing one")),
+            };
+            out.push(Some(&b.meta), f);
+        }
+    }
+}
