@@ -201,6 +201,45 @@ pub fn security_findings_for_rule(rule: &PolicyRule, cluster_wide: bool) -> Vec<
         .collect()
 }
 
+/// Which part of a rule a security finding points at.
+#[derive(Clone, Copy)]
+pub enum Focus<'a> {
+    /// The `*` in this list.
+    Wildcard(&'static str),
+    /// The resource string through which one of these probes is allowed.
+    Probes(&'a [Probe]),
+}
+
+/// The first resource string of `rule` through which a probe is allowed.
+fn matched_resource<'r>(
+    rule: &'r PolicyRule,
+    probes: &[Probe],
+    cluster_wide: bool,
+) -> Option<(&'r str, bool)> {
+    for p in probes {
+        if p.cluster_scoped && !cluster_wide {
+            continue;
+        }
+        let name = rule.resource_names.first().map(String::as_str).unwrap_or("");
+        if !rule_allows(rule, &request(p, "")) && !rule_allows(rule, &request(p, name)) {
+            continue;
+        }
+        let combined = if p.subresource.is_empty() {
+            p.resource.to_string()
+        } else {
+            format!("{}/{}", p.resource, p.subresource)
+        };
+        let sub = format!("*/{}", p.subresource);
+        return rule
+            .resources
+            .iter()
+            .find(|r| *r == &combined || (!p.subresource.is_empty() && **r == sub))
+            .or_else(|| rule.resources.iter().find(|r| *r == "*"))
+            .map(|r| (r.as_str(), p.cluster_scoped));
+    }
+    None
+}
+
 /// A security check on one rule.
 pub type RuleCheck = fn(&PolicyRule, bool) -> Grant;
 
@@ -214,7 +253,7 @@ pub fn report_roles(
     check: RuleCheck,
     what: &str,
     help: &str,
-    focus: Option<&str>,
+    focus: Focus<'_>,
 ) {
     for role in cx.user_roles() {
         if role.aggregation_rule.is_some() {
@@ -234,13 +273,22 @@ pub fn report_roles(
             if g == Grant::No {
                 continue;
             }
-            let mut at = role.rule_origins.get(i).copied().unwrap_or(role.meta.origin);
-            if let Some(key) = focus {
-                at = cx.item_origin(&at, key, "*");
-            }
+            let rule_at = role.rule_origins.get(i).copied().unwrap_or(role.meta.origin);
+            let mut everywhere = use_.is_some_and(|u| u.cluster_wide);
+            let at = match focus {
+                Focus::Wildcard(key) => cx.item_origin(&rule_at, key, "*"),
+                Focus::Probes(probes) => match matched_resource(rule, probes, cluster_wide) {
+                    Some((r, cluster_scoped)) => {
+                        // "In every namespace" says nothing about cluster-scoped resources.
+                        everywhere &= !cluster_scoped;
+                        cx.item_origin(&rule_at, "resources", r)
+                    }
+                    None => rule_at,
+                },
+            };
             out.push(
                 Some(&role.meta),
-                finding(cx, role, info, at, g, what, help, holder),
+                finding(cx, role, info, at, g, what, help, holder, everywhere),
             );
         }
     }
@@ -256,12 +304,18 @@ fn finding(
     what: &str,
     help: &str,
     holder: Option<&crate::model::BindingObject>,
+    everywhere: bool,
 ) -> Finding {
     let who = describe(role.kind.as_str(), &role.meta);
-    let mut f = Finding::new(info, at, format!("{who} grants {what}"))
+    let scope = if everywhere {
+        " in every namespace (a ClusterRoleBinding grants it)"
+    } else {
+        ""
+    };
+    let mut f = Finding::new(info, at, format!("{who} grants {what}{scope}"))
         .label(match g {
-            Grant::Named => "this rule, for the named objects only",
-            _ => "this rule",
+            Grant::Named => "granted here, for the named objects only",
+            _ => "granted here",
         })
         .help(help);
     if g == Grant::Named {

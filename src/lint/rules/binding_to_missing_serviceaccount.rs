@@ -39,6 +39,17 @@ impl Rule for BindingToMissingServiceaccount {
         for sa in &cx.policy.service_accounts {
             by_ns.entry(sa.namespace.as_str()).or_default().push(sa.name.as_str());
         }
+        // ServiceAccounts the built-in policy binds (kube-system's controllers) exist.
+        for b in cx.policy.cluster_role_bindings.iter().chain(cx.policy.role_bindings.iter()) {
+            if b.meta.origin.is_builtin() {
+                for s in b.subjects.iter().filter(|s| s.kind == "ServiceAccount") {
+                    let ns = if s.namespace.is_empty() { b.meta.namespace.as_str() } else { s.namespace.as_str() };
+                    if let Some(list) = by_ns.get_mut(ns) {
+                        list.push(s.name.as_str());
+                    }
+                }
+            }
+        }
         if by_ns.is_empty() {
             return;
         }
@@ -47,7 +58,16 @@ impl Rule for BindingToMissingServiceaccount {
                 if s.kind != "ServiceAccount" || s.name == "default" {
                     continue;
                 }
-                let ns = if s.namespace.is_empty() { b.meta.namespace.as_str() } else { s.namespace.as_str() };
+                let ns = if s.namespace.is_empty() {
+                    // Only a namespace written on the binding is judged: one the loader
+                    // defaulted (`default`) is usually filled in later (kustomize, `-n`).
+                    if cx.field_origin(&b.meta.origin, &["metadata", "namespace"]) == b.meta.origin {
+                        continue;
+                    }
+                    b.meta.namespace.as_str()
+                } else {
+                    s.namespace.as_str()
+                };
                 let Some(names) = by_ns.get(ns) else { continue };
                 if names.contains(&s.name.as_str()) {
                     continue;
@@ -57,10 +77,10 @@ impl Rule for BindingToMissingServiceaccount {
                     &Self::INFO,
                     cx.field_origin(&at, &["name"]),
                     format!(
-                        "{} names ServiceAccount `{ns}/{}`, which is not in the input (namespace `{ns}` has {})",
+                        "{} names ServiceAccount `{ns}/{}`, which is not in the input (it defines {} other ServiceAccounts in `{ns}`)",
                         describe(b.kind.as_str(), &b.meta),
                         s.name,
-                        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                        names.len()
                     ),
                 )
                 .label("no such ServiceAccount");

@@ -82,7 +82,7 @@ impl Rule for DanglingRoleRef {
                         p.cluster_role(s)
                     };
                     if let Some(t) = target {
-                        f = f.related(t.meta.origin, format!("did you mean `{s}`?"));
+                        f = f.related(cx.field_origin(&t.meta.origin, &["metadata", "name"]), format!("did you mean `{s}`?"));
                     }
                     f.help(format!("did you mean `{s}`?"))
                 }

@@ -60,7 +60,7 @@ impl Rule for InvalidSubject {
                     "ServiceAccount" if s.namespace.is_empty() && b.kind == BindingKind::ClusterRoleBinding => Some((
                         "name",
                         format!("ServiceAccount `{}` has no namespace in a ClusterRoleBinding", s.name),
-                        "add `namespace:` with the ServiceAccount's namespace".to_string(),
+                        "add `namespace:` with the ServiceAccount's namespace (kustomize's `namespace:` fills it in; `kubectl apply` of this object as written is rejected)".to_string(),
                     )),
                     "User" | "Group" | "ServiceAccount" => None,
                     other => {

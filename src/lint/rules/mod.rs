@@ -52,7 +52,7 @@ macro_rules! security_rule {
                 &Self::INFO
             }
             fn check(&self, cx: &$crate::lint::Context<'_>, out: &mut $crate::lint::Findings) {
-                $crate::lint::probe::report_roles(cx, out, &Self::INFO, check, $what, $help, None);
+                $crate::lint::probe::report_roles(cx, out, &Self::INFO, check, $what, $help, $crate::lint::probe::Focus::Probes(PROBES));
             }
         }
     };

@@ -1,7 +1,7 @@
 //! `resource-in-wrong-group`: a resource served, but not in the rule's API groups.
 
 use crate::lint::rules::own_rules;
-use crate::lint::rules::unknown_resource::{Issue, qualified, resource_issues};
+use crate::lint::rules::unknown_resource::{Issue, groups_text, qualified, resource_issues};
 use crate::lint::{Context, Finding, Findings, Rule, RuleInfo, describe};
 
 declare_rule! {
@@ -44,7 +44,6 @@ impl Rule for ResourceInWrongGroup {
                 for (r, issue) in resource_issues(cx.discovery, rule) {
                     let Issue::WrongGroup(groups) = issue else { continue };
                     let at = cx.item_origin(&origin, "resources", &r);
-                    let listed: Vec<String> = rule.api_groups.iter().map(|g| format!("`{g}`")).collect();
                     let served: Vec<String> = groups.iter().map(|g| format!("`{}`", qualified(g, &r))).collect();
                     let first = groups.first().cloned().unwrap_or_default();
                     let f = Finding::new(
@@ -53,7 +52,7 @@ impl Rule for ResourceInWrongGroup {
                         format!(
                             "{}: `{r}` is not served in API group {}; it is {}",
                             describe(role.kind.as_str(), &role.meta),
-                            listed.join(", "),
+                            groups_text(rule),
                             served.join(", ")
                         ),
                     )

@@ -25,6 +25,22 @@ const RBAC_ONLY: &[(&str, &str)] = &[
     ("certificates.k8s.io", "signers"),
 ];
 
+/// Subresources RBAC checks although no API serves them: `finalizers` of any resource (the
+/// OwnerReferencesPermissionEnforcement admission plugin) and `restricted` of endpoints and
+/// endpoint slices (the endpoint-restriction check).
+const VIRTUAL_SUBRESOURCES: &[(&str, &str, &str)] = &[
+    ("*", "*", "finalizers"),
+    ("", "endpoints", "restricted"),
+    ("", "endpointslices", "restricted"),
+    ("discovery.k8s.io", "endpointslices", "restricted"),
+];
+
+fn virtual_subresource(group: &str, base: &str, sub: &str) -> bool {
+    VIRTUAL_SUBRESOURCES
+        .iter()
+        .any(|(g, r, s)| (*g == "*" || *g == group) && (*r == "*" || *r == base) && *s == sub)
+}
+
 /// Groups that no longer exist but whose resources live on elsewhere (`extensions`).
 const REMOVED_GROUPS: &[&str] = &["extensions"];
 
@@ -64,6 +80,12 @@ pub fn resource_issues(d: &Discovery, rule: &PolicyRule) -> Vec<(String, Issue)>
             if RBAC_ONLY.iter().any(|(rg, rr)| *rg == g && (*rr == r.as_str() || *rr == base && sub.is_some() && *rr == "userextras")) {
                 return true;
             }
+            if let Some(s) = sub
+                && virtual_subresource(g, base, s)
+                && (d.lookup(g, base).is_some() || base == "endpointslices")
+            {
+                return true;
+            }
             match d.lookup(g, base) {
                 None => false,
                 Some(row) => match sub {
@@ -99,7 +121,8 @@ pub fn resource_issues(d: &Discovery, rule: &PolicyRule) -> Vec<(String, Issue)>
     out
 }
 
-fn groups_text(rule: &PolicyRule) -> String {
+/// The rule's groups for messages: `""` (core), `apps`.
+pub fn groups_text(rule: &PolicyRule) -> String {
     let gs: Vec<String> = rule
         .api_groups
         .iter()
@@ -150,15 +173,14 @@ impl Rule for UnknownResource {
                 for (r, issue) in resource_issues(cx.discovery, rule) {
                     let Issue::Unknown(suggestions) = issue else { continue };
                     let at = cx.item_origin(&origin, "resources", &r);
-                    let mut f = Finding::new(
-                        &Self::INFO,
-                        at,
-                        format!(
-                            "{}: no resource `{r}` in API group {}",
-                            describe(role.kind.as_str(), &role.meta),
-                            groups_text(rule)
-                        ),
-                    )
+                    let who = describe(role.kind.as_str(), &role.meta);
+                    let message = match r.split_once('/') {
+                        Some((base, sub)) if rule.api_groups.iter().any(|g| cx.discovery.lookup(g, base).is_some()) => {
+                            format!("{who}: `{base}` has no subresource `{sub}` in API group {}", groups_text(rule))
+                        }
+                        _ => format!("{who}: no resource `{r}` in API group {}", groups_text(rule)),
+                    };
+                    let mut f = Finding::new(&Self::INFO, at, message)
                     .label("never matches a request");
                     f = match suggestions.first() {
                         Some(_) => f.help(format!(

@@ -1,6 +1,6 @@
 //! `wildcard-api-groups`: `*` in `apiGroups`.
 
-use crate::lint::probe::{Grant, report_roles};
+use crate::lint::probe::{Focus, Grant, report_roles};
 use crate::lint::{Context, Findings, Rule, RuleInfo};
 use crate::model::PolicyRule;
 
@@ -39,6 +39,6 @@ impl Rule for WildcardApiGroups {
         &Self::INFO
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        report_roles(cx, out, &Self::INFO, check, "its resources in every API group, later CRDs included (`*` in `apiGroups`)", "list the groups it needs, e.g. `[\"apps\"]`", Some("apiGroups"));
+        report_roles(cx, out, &Self::INFO, check, "its resources in every API group, later CRDs included (`*` in `apiGroups`)", "list the groups it needs, e.g. `[\"apps\"]`", Focus::Wildcard("apiGroups"));
     }
 }

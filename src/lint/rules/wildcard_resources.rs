@@ -1,6 +1,6 @@
 //! `wildcard-resources`: `*` in `resources`.
 
-use crate::lint::probe::{Grant, report_roles};
+use crate::lint::probe::{Focus, Grant, report_roles};
 use crate::lint::{Context, Findings, Rule, RuleInfo};
 use crate::model::PolicyRule;
 
@@ -39,6 +39,6 @@ impl Rule for WildcardResources {
         &Self::INFO
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        report_roles(cx, out, &Self::INFO, check, "every resource of its API groups, Secrets and subresources included (`*` in `resources`)", "list the resources it needs; `*` includes Secrets and every subresource", Some("resources"));
+        report_roles(cx, out, &Self::INFO, check, "every resource of its API groups, Secrets and subresources included (`*` in `resources`)", "list the resources it needs; `*` includes Secrets and every subresource", Focus::Wildcard("resources"));
     }
 }

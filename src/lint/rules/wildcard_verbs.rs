@@ -1,6 +1,6 @@
 //! `wildcard-verbs`: `*` in `verbs`.
 
-use crate::lint::probe::{Grant, report_roles};
+use crate::lint::probe::{Focus, Grant, report_roles};
 use crate::lint::{Context, Findings, Rule, RuleInfo};
 use crate::model::PolicyRule;
 
@@ -39,6 +39,6 @@ impl Rule for WildcardVerbs {
         &Self::INFO
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        report_roles(cx, out, &Self::INFO, check, "every verb, `escalate`, `bind` and `impersonate` included (`*` in `verbs`)", "list the verbs it needs, e.g. `[\"get\", \"list\", \"watch\"]`", Some("verbs"));
+        report_roles(cx, out, &Self::INFO, check, "every verb, `escalate`, `bind` and `impersonate` included (`*` in `verbs`)", "list the verbs it needs, e.g. `[\"get\", \"list\", \"watch\"]`", Focus::Wildcard("verbs"));
     }
 }
