@@ -36,6 +36,33 @@ pub struct LintArgs {
     /// Ignore any `.kauthz.yaml`
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+    /// Run only these rules or categories (comma-separated; replaces the file's `select`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+    /// Do not run these rules or categories (comma-separated; added to the file's `ignore`)
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+}
+
+/// Checks rule ids and category names given on the command line.
+fn check_ids(ids: &[String], flag: &str) -> Result<(), u8> {
+    for id in ids {
+        if find(id).is_some() || matches!(id.as_str(), "correctness" | "security" | "abac") {
+            continue;
+        }
+        let help = match closest_id(id) {
+            Some(s) => format!("did you mean `{s}`? `kauthz rules` lists every rule"),
+            None => "`kauthz rules` lists every rule".into(),
+        };
+        return Err(fail(
+            Problem::error(
+                "kauthz::usage::unknown-rule",
+                format!("`{flag} {id}`: unknown rule"),
+            )
+            .with_help(help),
+        ));
+    }
+    Ok(())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -110,10 +137,7 @@ fn load_config(args: &LintArgs) -> Result<LintConfig, u8> {
             return Err(fail(
                 Problem::error(
                     "kauthz::config::unreadable",
-                    format!(
-                        "cannot read `{shown}`: {}",
-                        e.to_string().to_lowercase()
-                    ),
+                    format!("cannot read `{shown}`: {}", e.to_string().to_lowercase()),
                 )
                 .with_help("check the path given with `--config`")
                 .in_file(&shown),
@@ -138,7 +162,10 @@ fn annotation_problems(ws: &Workspace, cx: &Context<'_>) -> Vec<Problem> {
             if id == "all" || find(id).is_some() {
                 continue;
             }
-            let at = cx.field_origin(&meta.origin, &["metadata", "annotations", IGNORE_ANNOTATION]);
+            let at = cx.field_origin(
+                &meta.origin,
+                &["metadata", "annotations", IGNORE_ANNOTATION],
+            );
             let help = match closest_id(id) {
                 Some(s) => format!("did you mean `{s}`? `kauthz rules` lists every rule"),
                 None => "`kauthz rules` lists every rule; `all` ignores every rule".into(),
@@ -160,16 +187,28 @@ fn annotation_problems(ws: &Workspace, cx: &Context<'_>) -> Vec<Problem> {
 }
 
 pub fn run(mut args: LintArgs) -> u8 {
-    let config = match load_config(&args) {
+    if let Err(code) =
+        check_ids(&args.select, "--select").and_then(|_| check_ids(&args.ignore, "--ignore"))
+    {
+        return code;
+    }
+    let mut config = match load_config(&args) {
         Ok(c) => c,
         Err(code) => return code,
     };
+    if !args.select.is_empty() {
+        config.select = std::mem::take(&mut args.select);
+    }
+    config.ignore.append(&mut args.ignore);
     let mut policy = args.policy.clone();
     policy.filename.append(&mut args.paths);
-    if policy.filename.is_empty() {
+    if policy.filename.is_empty() && policy.abac.is_none() {
         return fail(
-            Problem::error("kauthz::usage::no-input", "nothing to lint: name files or directories")
-                .with_help("e.g. `kauthz lint manifests/` or `kauthz lint -f rbac.yaml`"),
+            Problem::error(
+                "kauthz::usage::no-input",
+                "nothing to lint: name files or directories",
+            )
+            .with_help("e.g. `kauthz lint manifests/` or `kauthz lint -f rbac.yaml`"),
         );
     }
     // The ABAC file is linted here (its line problems become findings), not loaded as a mode.
@@ -352,9 +391,18 @@ fn report(f: &Finding, cx: &Context<'_>, path_of: &dyn Fn(&Origin) -> String) ->
                 related.push(LintReport {
                     code: String::new(),
                     severity: miette::Severity::Advice,
-                    message: format!("{}:{}:{}: {}", path_of(&r.at), r.at.line, r.at.column, r.label),
+                    message: format!(
+                        "{}:{}:{}: {}",
+                        path_of(&r.at),
+                        r.at.line,
+                        r.at.column,
+                        r.label
+                    ),
                     help: None,
-                    labels: vec![LabeledSpan::new_with_span(Some(r.label.clone()), span(&r.at, &other))],
+                    labels: vec![LabeledSpan::new_with_span(
+                        Some(r.label.clone()),
+                        span(&r.at, &other),
+                    )],
                     source: Some(NamedSource::new(path_of(&r.at), other)),
                     related: Vec::new(),
                 });
@@ -365,7 +413,13 @@ fn report(f: &Finding, cx: &Context<'_>, path_of: &dyn Fn(&Origin) -> String) ->
     let message = if text.is_some() {
         f.message.clone()
     } else {
-        format!("{}:{}:{}: {}", path_of(&f.at), f.at.line, f.at.column, f.message)
+        format!(
+            "{}:{}:{}: {}",
+            path_of(&f.at),
+            f.at.line,
+            f.at.column,
+            f.message
+        )
     };
     LintReport {
         code: format!("kauthz::lint::{}", f.rule),
@@ -403,12 +457,18 @@ fn human(
     }
     let c = crate::lint::counts(findings);
     let n = |l: Level| c.get(&l).copied().unwrap_or(0);
-    let plural = |k: usize, w: &str| if k == 1 { format!("{k} {w}") } else { format!("{k} {w}s") };
+    let plural = |k: usize, w: &str| {
+        if k == 1 {
+            format!("{k} {w}")
+        } else {
+            format!("{k} {w}s")
+        }
+    };
     out.push_str(&format!(
         "kauthz lint: {}, {}, {} in {}\n",
         plural(n(Level::Error), "error"),
         plural(n(Level::Warning), "warning"),
-        plural(n(Level::Info), "info"),
+        format!("{} info", n(Level::Info)),
         plural(files, "file"),
     ));
     out
@@ -434,14 +494,24 @@ pub fn run_rules(args: RulesArgs) -> u8 {
                     None => "`kauthz rules` lists every rule".into(),
                 };
                 return fail(
-                    Problem::error("kauthz::usage::unknown-rule", format!("unknown rule `{id}`"))
-                        .with_help(help),
+                    Problem::error(
+                        "kauthz::usage::unknown-rule",
+                        format!("unknown rule `{id}`"),
+                    )
+                    .with_help(help),
                 );
             }
         },
         None => {
-            let width = registry().iter().map(|r| r.info().id.len()).max().unwrap_or(0);
-            let mut s = format!("{:width$}  {:11}  {:7}  SUMMARY\n", "ID", "CATEGORY", "LEVEL");
+            let width = registry()
+                .iter()
+                .map(|r| r.info().id.len())
+                .max()
+                .unwrap_or(0);
+            let mut s = format!(
+                "{:width$}  {:11}  {:7}  SUMMARY\n",
+                "ID", "CATEGORY", "LEVEL"
+            );
             for r in registry() {
                 let i = r.info();
                 s.push_str(&format!(

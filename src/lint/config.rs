@@ -62,7 +62,12 @@ impl Parser<'_> {
         self.problems.push(
             Problem::error("kauthz::config::invalid", message)
                 .with_help(help)
-                .at(self.path, &self.text, node.offset as usize, node.len as usize),
+                .at(
+                    self.path,
+                    &self.text,
+                    node.offset as usize,
+                    node.len as usize,
+                ),
         );
     }
 
@@ -87,7 +92,10 @@ impl Parser<'_> {
             other => {
                 self.error(
                     node,
-                    format!("`{key}` is {}, expected a list of strings", other.describe()),
+                    format!(
+                        "`{key}` is {}, expected a list of strings",
+                        other.describe()
+                    ),
                     format!("write `{key}: [\"...\"]`"),
                 );
                 Vec::new()
@@ -157,7 +165,10 @@ pub fn parse(path: &str, text: &str) -> Result<LintConfig, Vec<Problem>> {
         other => {
             p.error(
                 &root,
-                format!("the configuration is {}, expected a mapping", other.describe()),
+                format!(
+                    "the configuration is {}, expected a mapping",
+                    other.describe()
+                ),
                 format!("keys are: {}", KEYS.join(", ")),
             );
             return Err(p.problems);

@@ -412,10 +412,7 @@ fn role_uses<'a>(
         let mut seen = BTreeSet::new();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
-            for e in graph
-                .graph
-                .edges_directed(n, petgraph::Direction::Incoming)
-            {
+            for e in graph.graph.edges_directed(n, petgraph::Direction::Incoming) {
                 if *e.weight() == Edge::Aggregates {
                     use petgraph::visit::EdgeRef;
                     let src = e.source();
@@ -489,7 +486,10 @@ fn role_uses<'a>(
 }
 
 /// Runs every enabled rule and returns the findings, sorted by file, position, rule, message.
-pub fn run(cx: &Context<'_>, enabled: &(dyn Fn(&RuleInfo) -> Option<Level> + Sync)) -> Vec<Finding> {
+pub fn run(
+    cx: &Context<'_>,
+    enabled: &(dyn Fn(&RuleInfo) -> Option<Level> + Sync),
+) -> Vec<Finding> {
     use rayon::prelude::*;
     let mut all: Vec<Finding> = rules::registry()
         .par_iter()

@@ -220,7 +220,11 @@ fn matched_resource<'r>(
         if p.cluster_scoped && !cluster_wide {
             continue;
         }
-        let name = rule.resource_names.first().map(String::as_str).unwrap_or("");
+        let name = rule
+            .resource_names
+            .first()
+            .map(String::as_str)
+            .unwrap_or("");
         if !rule_allows(rule, &request(p, "")) && !rule_allows(rule, &request(p, name)) {
             continue;
         }
@@ -273,7 +277,11 @@ pub fn report_roles(
             if g == Grant::No {
                 continue;
             }
-            let rule_at = role.rule_origins.get(i).copied().unwrap_or(role.meta.origin);
+            let rule_at = role
+                .rule_origins
+                .get(i)
+                .copied()
+                .unwrap_or(role.meta.origin);
             let mut everywhere = use_.is_some_and(|u| u.cluster_wide);
             let at = match focus {
                 Focus::Wildcard(key) => cx.item_origin(&rule_at, key, "*"),
@@ -296,7 +304,7 @@ pub fn report_roles(
 
 #[allow(clippy::too_many_arguments)]
 fn finding(
-    _cx: &Context<'_>,
+    cx: &Context<'_>,
     role: &RoleObject,
     info: &'static RuleInfo,
     at: crate::model::Origin,
@@ -323,7 +331,10 @@ fn finding(
     }
     if let Some(b) = holder {
         let name = describe(b.kind.as_str(), &b.meta);
-        f = f.related(b.role_ref_origin, format!("granted by {name}"));
+        f = f.related(
+            cx.field_origin(&b.role_ref_origin, &["name"]),
+            format!("granted by {name}"),
+        );
     }
     f
 }

@@ -37,7 +37,9 @@ pub fn line_origin(abac: &AbacInput<'_>, line: u32) -> Origin {
             None => break,
         }
     }
-    let len = abac.text[offset..].find('\n').unwrap_or(abac.text.len() - offset);
+    let len = abac.text[offset..]
+        .find('\n')
+        .unwrap_or(abac.text.len() - offset);
     Origin {
         source: abac.source,
         offset: offset as u32,

@@ -40,7 +40,9 @@ impl Rule for AggregatedRoleRulesOverwritten {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for name in &cx.policy.aggregation.own_rules_overwritten {
-            let Some(role) = cx.policy.cluster_role(name) else { continue };
+            let Some(role) = cx.policy.cluster_role(name) else {
+                continue;
+            };
             let at = cx.field_origin(&role.meta.origin, &["rules"]);
             let f = Finding::new(
                 &Self::INFO,

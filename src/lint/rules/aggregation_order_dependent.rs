@@ -35,8 +35,14 @@ impl Rule for AggregationOrderDependent {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let cycle = &cx.policy.aggregation.in_cycle;
         for name in cycle {
-            let Some(role) = cx.policy.cluster_role(name) else { continue };
-            let others: Vec<String> = cycle.iter().filter(|n| *n != name).map(|n| format!("`{n}`")).collect();
+            let Some(role) = cx.policy.cluster_role(name) else {
+                continue;
+            };
+            let others: Vec<String> = cycle
+                .iter()
+                .filter(|n| *n != name)
+                .map(|n| format!("`{n}`"))
+                .collect();
             let at = cx.field_origin(&role.meta.origin, &["aggregationRule"]);
             let f = Finding::new(
                 &Self::INFO,

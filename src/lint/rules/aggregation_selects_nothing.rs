@@ -36,7 +36,9 @@ impl Rule for AggregationSelectsNothing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for name in &cx.policy.aggregation.selects_nothing {
-            let Some(role) = cx.policy.cluster_role(name) else { continue };
+            let Some(role) = cx.policy.cluster_role(name) else {
+                continue;
+            };
             let at = cx.field_origin(&role.meta.origin, &["aggregationRule"]);
             let f = Finding::new(
                 &Self::INFO,

@@ -42,7 +42,12 @@ declare_rule! {
 
 /// Whether a rule allows a write on one of its own resources, or reading Secrets.
 fn writes(rule: &PolicyRule) -> bool {
-    if grant(rule, &[ns("get", "", "secrets", ""), ns("list", "", "secrets", "")], true) == Grant::Full {
+    if grant(
+        rule,
+        &[ns("get", "", "secrets", ""), ns("list", "", "secrets", "")],
+        true,
+    ) == Grant::Full
+    {
         return true;
     }
     for g in &rule.api_groups {
@@ -53,9 +58,21 @@ fn writes(rule: &PolicyRule) -> bool {
                     user: "kauthz:probe".into(),
                     verb: (*v).into(),
                     resource_request: true,
-                    api_group: if g == "*" { "kauthz.probe".into() } else { g.clone() },
-                    resource: if res == "*" { "kauthzprobes".into() } else { res.into() },
-                    subresource: if sub == "*" { String::new() } else { sub.into() },
+                    api_group: if g == "*" {
+                        "kauthz.probe".into()
+                    } else {
+                        g.clone()
+                    },
+                    resource: if res == "*" {
+                        "kauthzprobes".into()
+                    } else {
+                        res.into()
+                    },
+                    subresource: if sub == "*" {
+                        String::new()
+                    } else {
+                        sub.into()
+                    },
                     namespace: "kauthz-probe".into(),
                     name: rule.resource_names.first().cloned().unwrap_or_default(),
                     ..Attributes::default()
@@ -88,7 +105,11 @@ impl Rule for AllAuthenticatedWrite {
                     continue;
                 }
                 let at = b.subject_origins.get(i).copied().unwrap_or(b.meta.origin);
-                let rule_at = role.rule_origins.get(rule_index).copied().unwrap_or(role.meta.origin);
+                let rule_at = role
+                    .rule_origins
+                    .get(rule_index)
+                    .copied()
+                    .unwrap_or(role.meta.origin);
                 let f = Finding::new(
                     &Self::INFO,
                     at,

@@ -3,7 +3,10 @@
 use crate::lint::{Context, Finding, Findings, Rule, RuleInfo, describe};
 
 /// The subjects every unauthenticated request carries.
-pub const ANONYMOUS: &[(&str, &str)] = &[("User", "system:anonymous"), ("Group", "system:unauthenticated")];
+pub const ANONYMOUS: &[(&str, &str)] = &[
+    ("User", "system:anonymous"),
+    ("Group", "system:unauthenticated"),
+];
 
 declare_rule! {
     /// ## What it finds

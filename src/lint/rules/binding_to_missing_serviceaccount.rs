@@ -37,13 +37,25 @@ impl Rule for BindingToMissingServiceaccount {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let mut by_ns: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         for sa in &cx.policy.service_accounts {
-            by_ns.entry(sa.namespace.as_str()).or_default().push(sa.name.as_str());
+            by_ns
+                .entry(sa.namespace.as_str())
+                .or_default()
+                .push(sa.name.as_str());
         }
         // ServiceAccounts the built-in policy binds (kube-system's controllers) exist.
-        for b in cx.policy.cluster_role_bindings.iter().chain(cx.policy.role_bindings.iter()) {
+        for b in cx
+            .policy
+            .cluster_role_bindings
+            .iter()
+            .chain(cx.policy.role_bindings.iter())
+        {
             if b.meta.origin.is_builtin() {
                 for s in b.subjects.iter().filter(|s| s.kind == "ServiceAccount") {
-                    let ns = if s.namespace.is_empty() { b.meta.namespace.as_str() } else { s.namespace.as_str() };
+                    let ns = if s.namespace.is_empty() {
+                        b.meta.namespace.as_str()
+                    } else {
+                        s.namespace.as_str()
+                    };
                     if let Some(list) = by_ns.get_mut(ns) {
                         list.push(s.name.as_str());
                     }
@@ -61,7 +73,8 @@ impl Rule for BindingToMissingServiceaccount {
                 let ns = if s.namespace.is_empty() {
                     // Only a namespace written on the binding is judged: one the loader
                     // defaulted (`default`) is usually filled in later (kustomize, `-n`).
-                    if cx.field_origin(&b.meta.origin, &["metadata", "namespace"]) == b.meta.origin {
+                    if cx.field_origin(&b.meta.origin, &["metadata", "namespace"]) == b.meta.origin
+                    {
                         continue;
                     }
                     b.meta.namespace.as_str()
@@ -86,7 +99,12 @@ impl Rule for BindingToMissingServiceaccount {
                 .label("no such ServiceAccount");
                 f = match closest(&s.name, names.iter().copied()) {
                     Some(n) => {
-                        if let Some(sa) = cx.policy.service_accounts.iter().find(|x| x.namespace == ns && x.name == n) {
+                        if let Some(sa) = cx
+                            .policy
+                            .service_accounts
+                            .iter()
+                            .find(|x| x.namespace == ns && x.name == n)
+                        {
                             f = f.related(sa.origin, format!("did you mean `{n}`?"));
                         }
                         f.help(format!("did you mean `{n}`?"))

@@ -49,8 +49,12 @@ impl Rule for ClusterAdminBinding {
                 }
                 let at = b.subject_origins.get(i).copied().unwrap_or(b.meta.origin);
                 let (scope, level) = match b.kind {
-                    BindingKind::ClusterRoleBinding => ("the whole cluster".to_string(), Level::Error),
-                    BindingKind::RoleBinding => (format!("namespace `{}`", b.meta.namespace), Level::Warning),
+                    BindingKind::ClusterRoleBinding => {
+                        ("the whole cluster".to_string(), Level::Error)
+                    }
+                    BindingKind::RoleBinding => {
+                        (format!("namespace `{}`", b.meta.namespace), Level::Warning)
+                    }
                 };
                 let f = Finding::new(
                     &Self::INFO,
@@ -64,7 +68,7 @@ impl Rule for ClusterAdminBinding {
                 )
                 .level(level)
                 .label("this subject")
-                .related(b.role_ref_origin, "roleRef to `cluster-admin`")
+                .related(cx.field_origin(&b.role_ref_origin, &["name"]), "roleRef to `cluster-admin`")
                 .help("bind `admin` per namespace or a role with what the job needs; annotate a deliberate break-glass binding with `kauthz.dev/ignore: cluster-admin-binding`");
                 out.push(Some(&b.meta), f);
             }

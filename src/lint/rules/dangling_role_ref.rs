@@ -44,6 +44,10 @@ impl Rule for DanglingRoleRef {
             if !matches!(kind, "Role" | "ClusterRole") || cx.role_of(b).is_some() {
                 continue;
             }
+            if b.kind == crate::model::BindingKind::ClusterRoleBinding && kind == "Role" {
+                // `role-ref-kind-mismatch` reports it: the API server rejects the binding.
+                continue;
+            }
             let p = cx.policy;
             let candidates: Vec<&str> = if kind == "Role" {
                 p.roles
@@ -52,7 +56,10 @@ impl Rule for DanglingRoleRef {
                     .map(|r| r.meta.name.as_str())
                     .collect()
             } else {
-                p.cluster_roles.iter().map(|r| r.meta.name.as_str()).collect()
+                p.cluster_roles
+                    .iter()
+                    .map(|r| r.meta.name.as_str())
+                    .collect()
             };
             let suggestion = closest(&b.role_ref.name, candidates.iter().copied());
             let at = cx.field_origin(&b.role_ref_origin, &["name"]);

@@ -67,7 +67,9 @@ impl Rule for DuplicateObject {
             let f = Finding::new(
                 &Self::INFO,
                 r.replaced,
-                format!("{name} is defined more than once; this definition is replaced by a later one"),
+                format!(
+                    "{name} is defined more than once; this definition is replaced by a later one"
+                ),
             )
             .label("ignored: a later definition replaces it")
             .related(winner, "this definition wins")

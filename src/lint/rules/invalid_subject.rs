@@ -77,11 +77,17 @@ impl Rule for InvalidSubject {
                         ))
                     }
                 };
-                let Some((key, message, help)) = problem else { continue };
+                let Some((key, message, help)) = problem else {
+                    continue;
+                };
                 let at = cx.field_origin(&origin, &[key]);
-                let f = Finding::new(&Self::INFO, at, format!("{}: {message}", describe(b.kind.as_str(), &b.meta)))
-                    .label("the API server rejects this subject")
-                    .help(help);
+                let f = Finding::new(
+                    &Self::INFO,
+                    at,
+                    format!("{}: {message}", describe(b.kind.as_str(), &b.meta)),
+                )
+                .label("the API server rejects this subject")
+                .help(help);
                 out.push(Some(&b.meta), f);
             }
         }

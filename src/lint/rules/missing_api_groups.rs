@@ -45,18 +45,26 @@ impl Rule for MissingApiGroups {
                 let core: Vec<&str> = rule
                     .resources
                     .iter()
-                    .filter(|r| cx.discovery.lookup("", r.split('/').next().unwrap_or("")).is_some())
+                    .filter(|r| {
+                        cx.discovery
+                            .lookup("", r.split('/').next().unwrap_or(""))
+                            .is_some()
+                    })
                     .map(String::as_str)
                     .collect();
                 let help = if core.len() == rule.resources.len() {
                     "add `apiGroups: [\"\"]` (these are core resources)".to_string()
                 } else {
-                    "add `apiGroups:` with the resources' groups (`\"\"` for the core group)".to_string()
+                    "add `apiGroups:` with the resources' groups (`\"\"` for the core group)"
+                        .to_string()
                 };
                 let f = Finding::new(
                     &Self::INFO,
                     cx.field_origin(&origin, &["resources"]),
-                    format!("{}: a rule has `resources` but no `apiGroups`; it matches nothing", describe(role.kind.as_str(), &role.meta)),
+                    format!(
+                        "{}: a rule has `resources` but no `apiGroups`; it matches nothing",
+                        describe(role.kind.as_str(), &role.meta)
+                    ),
                 )
                 .label("in no API group")
                 .help(help);

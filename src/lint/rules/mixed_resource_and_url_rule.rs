@@ -43,10 +43,16 @@ impl Rule for MixedResourceAndUrlRule {
                 let f = Finding::new(
                     &Self::INFO,
                     cx.field_origin(&origin, &["nonResourceURLs"]),
-                    format!("{}: a rule cannot have both `resources` and `nonResourceURLs`", describe(role.kind.as_str(), &role.meta)),
+                    format!(
+                        "{}: a rule cannot have both `resources` and `nonResourceURLs`",
+                        describe(role.kind.as_str(), &role.meta)
+                    ),
                 )
                 .label("the API server rejects this rule")
-                .related(cx.field_origin(&origin, &["resources"]), "resources of the same rule")
+                .related(
+                    cx.field_origin(&origin, &["resources"]),
+                    "resources of the same rule",
+                )
                 .help("split it into a rule for the resources and one for the URLs");
                 out.push(Some(&role.meta), f);
             }

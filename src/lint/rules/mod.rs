@@ -195,7 +195,10 @@ pub fn rule_level_security() -> &'static [(&'static RuleInfo, RuleCheck)] {
             &pod_exec_attach_portforward::PodExecAttachPortforward::INFO,
             pod_exec_attach_portforward::check,
         ),
-        (&create_workloads::CreateWorkloads::INFO, create_workloads::check),
+        (
+            &create_workloads::CreateWorkloads::INFO,
+            create_workloads::check,
+        ),
         (
             &serviceaccount_token_create::ServiceaccountTokenCreate::INFO,
             serviceaccount_token_create::check,
@@ -228,11 +231,22 @@ pub fn rule_level_security() -> &'static [(&'static RuleInfo, RuleCheck)] {
 
 /// The rules of a user role that are its own (not an aggregated role's borrowed rules), with
 /// their origins.
-pub fn own_rules(role: &RoleObject) -> impl Iterator<Item = (usize, &PolicyRule, crate::model::Origin)> {
+pub fn own_rules(
+    role: &RoleObject,
+) -> impl Iterator<Item = (usize, &PolicyRule, crate::model::Origin)> {
     let aggregated = role.aggregation_rule.is_some();
     role.rules
         .iter()
         .enumerate()
         .filter(move |_| !aggregated)
-        .map(|(i, r)| (i, r, role.rule_origins.get(i).copied().unwrap_or(role.meta.origin)))
+        .map(|(i, r)| {
+            (
+                i,
+                r,
+                role.rule_origins
+                    .get(i)
+                    .copied()
+                    .unwrap_or(role.meta.origin),
+            )
+        })
 }

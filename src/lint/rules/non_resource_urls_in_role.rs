@@ -50,8 +50,12 @@ impl Rule for NonResourceUrlsInRole {
                 let at = cx.field_origin(&origin, &["nonResourceURLs"]);
                 let who = describe(role.kind.as_str(), &role.meta);
                 let f = if role.kind == RoleKind::Role {
-                    Finding::new(&Self::INFO, at, format!("{who}: a Role cannot grant non-resource URLs"))
-                        .label("the API server rejects this")
+                    Finding::new(
+                        &Self::INFO,
+                        at,
+                        format!("{who}: a Role cannot grant non-resource URLs"),
+                    )
+                    .label("the API server rejects this")
                 } else {
                     let b = cx.role_use(role).and_then(|u| u.bindings.first().copied());
                     let mut f = Finding::new(
@@ -62,11 +66,17 @@ impl Rule for NonResourceUrlsInRole {
                     .level(Level::Warning)
                     .label("never allowed to its holders");
                     if let Some(b) = b {
-                        f = f.related(b.role_ref_origin, format!("granted by {}", describe(b.kind.as_str(), &b.meta)));
+                        f = f.related(
+                            cx.field_origin(&b.role_ref_origin, &["name"]),
+                            format!("granted by {}", describe(b.kind.as_str(), &b.meta)),
+                        );
                     }
                     f
                 };
-                out.push(Some(&role.meta), f.help("put URL rules in a ClusterRole granted by a ClusterRoleBinding"));
+                out.push(
+                    Some(&role.meta),
+                    f.help("put URL rules in a ClusterRole granted by a ClusterRoleBinding"),
+                );
             }
         }
     }

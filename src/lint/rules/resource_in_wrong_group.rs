@@ -42,9 +42,14 @@ impl Rule for ResourceInWrongGroup {
         for role in cx.user_roles() {
             for (_, rule, origin) in own_rules(role) {
                 for (r, issue) in resource_issues(cx.discovery, rule) {
-                    let Issue::WrongGroup(groups) = issue else { continue };
+                    let Issue::WrongGroup(groups) = issue else {
+                        continue;
+                    };
                     let at = cx.item_origin(&origin, "resources", &r);
-                    let served: Vec<String> = groups.iter().map(|g| format!("`{}`", qualified(g, &r))).collect();
+                    let served: Vec<String> = groups
+                        .iter()
+                        .map(|g| format!("`{}`", qualified(g, &r)))
+                        .collect();
                     let first = groups.first().cloned().unwrap_or_default();
                     let f = Finding::new(
                         &Self::INFO,

@@ -72,8 +72,13 @@ impl Rule for ResourceNamesWithCollectionVerb {
                         .label("has no effect here")
                     };
                     let f = f
-                    .related(cx.field_origin(&origin, &["resourceNames"]), "restricted to these names")
-                    .help(format!("grant `{v}` in a separate rule without `resourceNames`, or drop it"));
+                        .related(
+                            cx.field_origin(&origin, &["resourceNames"]),
+                            "restricted to these names",
+                        )
+                        .help(format!(
+                            "grant `{v}` in a separate rule without `resourceNames`, or drop it"
+                        ));
                     out.push(Some(&role.meta), f);
                 }
             }

@@ -38,22 +38,43 @@ impl Rule for RoleRefKindMismatch {
         for b in cx.user_bindings() {
             let who = describe(b.kind.as_str(), &b.meta);
             let rr = &b.role_ref;
-            let (key, message, help) = if b.kind == BindingKind::ClusterRoleBinding && rr.kind == "Role" {
+            let (key, message, help) = if b.kind == BindingKind::ClusterRoleBinding
+                && rr.kind == "Role"
+            {
                 (
                     "kind",
-                    format!("{who} refers to Role `{}`: a ClusterRoleBinding can only bind a ClusterRole", rr.name),
-                    "use a RoleBinding in the Role's namespace, or make the role a ClusterRole".to_string(),
+                    format!(
+                        "{who} refers to Role `{}`: a ClusterRoleBinding can only bind a ClusterRole",
+                        rr.name
+                    ),
+                    "use a RoleBinding in the Role's namespace, or make the role a ClusterRole"
+                        .to_string(),
                 )
             } else if !matches!(rr.kind.as_str(), "Role" | "ClusterRole") {
                 (
                     "kind",
-                    format!("{who} has roleRef kind `{}`: only `Role` and `ClusterRole` exist", rr.kind),
-                    format!("write `kind: ClusterRole` or `kind: Role`{}", if rr.kind.eq_ignore_ascii_case("clusterrole") || rr.kind.eq_ignore_ascii_case("role") { " (the kind is case-sensitive)" } else { "" }),
+                    format!(
+                        "{who} has roleRef kind `{}`: only `Role` and `ClusterRole` exist",
+                        rr.kind
+                    ),
+                    format!(
+                        "write `kind: ClusterRole` or `kind: Role`{}",
+                        if rr.kind.eq_ignore_ascii_case("clusterrole")
+                            || rr.kind.eq_ignore_ascii_case("role")
+                        {
+                            " (the kind is case-sensitive)"
+                        } else {
+                            ""
+                        }
+                    ),
                 )
             } else if rr.api_group != "rbac.authorization.k8s.io" {
                 (
                     "apiGroup",
-                    format!("{who} has roleRef apiGroup `{}`: the API server only accepts `rbac.authorization.k8s.io`", rr.api_group),
+                    format!(
+                        "{who} has roleRef apiGroup `{}`: the API server only accepts `rbac.authorization.k8s.io`",
+                        rr.api_group
+                    ),
                     "write `apiGroup: rbac.authorization.k8s.io`".to_string(),
                 )
             } else {

@@ -59,12 +59,19 @@ pub fn covers(big: &PolicyRule, small: &PolicyRule) -> bool {
         if small.api_groups.is_empty() || !all_or_subset(&big.api_groups, &small.api_groups) {
             return false;
         }
-        if !small.resources.iter().all(|r| resource_covered(&big.resources, r)) {
+        if !small
+            .resources
+            .iter()
+            .all(|r| resource_covered(&big.resources, r))
+        {
             return false;
         }
         let names_ok = big.resource_names.is_empty()
             || (!small.resource_names.is_empty()
-                && small.resource_names.iter().all(|n| big.resource_names.contains(n)));
+                && small
+                    .resource_names
+                    .iter()
+                    .all(|n| big.resource_names.contains(n)));
         if !names_ok {
             return false;
         }
@@ -75,7 +82,10 @@ pub fn covers(big: &PolicyRule, small: &PolicyRule) -> bool {
     }
     small.non_resource_urls.iter().all(|u| {
         big.non_resource_urls.iter().any(|b| {
-            b == "*" || b == u || (b.ends_with('*') && u.trim_end_matches('*').starts_with(b.trim_end_matches('*')))
+            b == "*"
+                || b == u
+                || (b.ends_with('*')
+                    && u.trim_end_matches('*').starts_with(b.trim_end_matches('*')))
         })
     })
 }

@@ -42,7 +42,9 @@ impl Rule for SubresourceWildcardIsLiteral {
         for role in cx.user_roles() {
             for (_, rule, origin) in own_rules(role) {
                 for r in &rule.resources {
-                    let Some(base) = r.strip_suffix("/*") else { continue };
+                    let Some(base) = r.strip_suffix("/*") else {
+                        continue;
+                    };
                     let subs: Vec<String> = rule
                         .api_groups
                         .iter()
@@ -50,15 +52,23 @@ impl Rule for SubresourceWildcardIsLiteral {
                         .flat_map(|row| row.subresources.iter().map(|(s, _)| format!("{base}/{s}")))
                         .collect();
                     let help = if subs.is_empty() {
-                        format!("list the subresources by name (`{base}/status`, ...); `*` alone grants everything")
+                        format!(
+                            "list the subresources by name (`{base}/status`, ...); `*` alone grants everything"
+                        )
                     } else {
-                        format!("list the subresources you mean, out of: {}", subs.join(", "))
+                        format!(
+                            "list the subresources you mean, out of: {}",
+                            subs.join(", ")
+                        )
                     };
                     let at = cx.item_origin(&origin, "resources", r);
                     let f = Finding::new(
                         &Self::INFO,
                         at,
-                        format!("{}: `{r}` is not a wildcard; it matches only a subresource named `*`", describe(role.kind.as_str(), &role.meta)),
+                        format!(
+                            "{}: `{r}` is not a wildcard; it matches only a subresource named `*`",
+                            describe(role.kind.as_str(), &role.meta)
+                        ),
                     )
                     .label("matches no request")
                     .help(help);

@@ -77,7 +77,10 @@ pub fn resource_issues(d: &Discovery, rule: &PolicyRule) -> Vec<(String, Issue)>
             None => (r.as_str(), None),
         };
         let served = |g: &str| {
-            if RBAC_ONLY.iter().any(|(rg, rr)| *rg == g && (*rr == r.as_str() || *rr == base && sub.is_some() && *rr == "userextras")) {
+            if RBAC_ONLY.iter().any(|(rg, rr)| {
+                *rg == g
+                    && (*rr == r.as_str() || *rr == base && sub.is_some() && *rr == "userextras")
+            }) {
                 return true;
             }
             if let Some(s) = sub
@@ -126,7 +129,13 @@ pub fn groups_text(rule: &PolicyRule) -> String {
     let gs: Vec<String> = rule
         .api_groups
         .iter()
-        .map(|g| if g.is_empty() { "`\"\"` (core)".to_string() } else { format!("`{g}`") })
+        .map(|g| {
+            if g.is_empty() {
+                "`\"\"` (core)".to_string()
+            } else {
+                format!("`{g}`")
+            }
+        })
         .collect();
     gs.join(", ")
 }
@@ -171,17 +180,30 @@ impl Rule for UnknownResource {
         for role in cx.user_roles() {
             for (_, rule, origin) in own_rules(role) {
                 for (r, issue) in resource_issues(cx.discovery, rule) {
-                    let Issue::Unknown(suggestions) = issue else { continue };
+                    let Issue::Unknown(suggestions) = issue else {
+                        continue;
+                    };
                     let at = cx.item_origin(&origin, "resources", &r);
                     let who = describe(role.kind.as_str(), &role.meta);
                     let message = match r.split_once('/') {
-                        Some((base, sub)) if rule.api_groups.iter().any(|g| cx.discovery.lookup(g, base).is_some()) => {
-                            format!("{who}: `{base}` has no subresource `{sub}` in API group {}", groups_text(rule))
+                        Some((base, sub))
+                            if rule
+                                .api_groups
+                                .iter()
+                                .any(|g| cx.discovery.lookup(g, base).is_some()) =>
+                        {
+                            format!(
+                                "{who}: `{base}` has no subresource `{sub}` in API group {}",
+                                groups_text(rule)
+                            )
                         }
-                        _ => format!("{who}: no resource `{r}` in API group {}", groups_text(rule)),
+                        _ => format!(
+                            "{who}: no resource `{r}` in API group {}",
+                            groups_text(rule)
+                        ),
                     };
-                    let mut f = Finding::new(&Self::INFO, at, message)
-                    .label("never matches a request");
+                    let mut f =
+                        Finding::new(&Self::INFO, at, message).label("never matches a request");
                     f = match suggestions.first() {
                         Some(_) => f.help(format!(
                             "did you mean {}? resource names are lower-case plurals",

@@ -8,7 +8,17 @@ use crate::lint::{Context, Finding, Findings, Rule, RuleInfo, describe};
 
 /// Verbs that only RBAC and admission use (not in discovery): kubectl's list plus the
 /// kubelet's and the API server's special verbs.
-const SPECIAL_VERBS: &[&str] = &["use", "bind", "escalate", "impersonate", "approve", "sign", "attest", "proxy", "nodes"];
+const SPECIAL_VERBS: &[&str] = &[
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+    "approve",
+    "sign",
+    "attest",
+    "proxy",
+    "nodes",
+];
 
 declare_rule! {
     /// ## What it finds
@@ -50,7 +60,16 @@ pub fn resource_verbs(d: &Discovery) -> BTreeSet<&str> {
             set.extend(verbs.iter().map(String::as_str));
         }
     }
-    for v in ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"] {
+    for v in [
+        "get",
+        "list",
+        "watch",
+        "create",
+        "update",
+        "patch",
+        "delete",
+        "deletecollection",
+    ] {
         set.insert(v);
     }
     set
@@ -82,11 +101,18 @@ impl Rule for UnknownVerb {
                         closest(v, known.iter().copied())
                     };
                     let at = cx.item_origin(&origin, "verbs", v);
-                    let what = if urls { "a non-resource URL verb" } else { "a verb" };
+                    let what = if urls {
+                        "a non-resource URL verb"
+                    } else {
+                        "a verb"
+                    };
                     let mut f = Finding::new(
                         &Self::INFO,
                         at,
-                        format!("{}: `{v}` is not {what} any request carries", describe(role.kind.as_str(), &role.meta)),
+                        format!(
+                            "{}: `{v}` is not {what} any request carries",
+                            describe(role.kind.as_str(), &role.meta)
+                        ),
                     )
                     .label("never matches");
                     f = match suggestion {

@@ -45,7 +45,11 @@ impl Rule for UnusedRole {
                 if role.meta.origin.is_builtin() {
                     continue;
                 }
-                if g.graph.edges_directed(node, Direction::Incoming).next().is_some() {
+                if g.graph
+                    .edges_directed(node, Direction::Incoming)
+                    .next()
+                    .is_some()
+                {
                     continue;
                 }
                 let f = Finding::new(

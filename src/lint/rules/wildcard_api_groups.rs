@@ -39,6 +39,14 @@ impl Rule for WildcardApiGroups {
         &Self::INFO
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        report_roles(cx, out, &Self::INFO, check, "its resources in every API group, later CRDs included (`*` in `apiGroups`)", "list the groups it needs, e.g. `[\"apps\"]`", Focus::Wildcard("apiGroups"));
+        report_roles(
+            cx,
+            out,
+            &Self::INFO,
+            check,
+            "its resources in every API group, later CRDs included (`*` in `apiGroups`)",
+            "list the groups it needs, e.g. `[\"apps\"]`",
+            Focus::Wildcard("apiGroups"),
+        );
     }
 }

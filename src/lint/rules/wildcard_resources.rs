@@ -39,6 +39,14 @@ impl Rule for WildcardResources {
         &Self::INFO
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        report_roles(cx, out, &Self::INFO, check, "every resource of its API groups, Secrets and subresources included (`*` in `resources`)", "list the resources it needs; `*` includes Secrets and every subresource", Focus::Wildcard("resources"));
+        report_roles(
+            cx,
+            out,
+            &Self::INFO,
+            check,
+            "every resource of its API groups, Secrets and subresources included (`*` in `resources`)",
+            "list the resources it needs; `*` includes Secrets and every subresource",
+            Focus::Wildcard("resources"),
+        );
     }
 }

@@ -39,6 +39,14 @@ impl Rule for WildcardVerbs {
         &Self::INFO
     }
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
-        report_roles(cx, out, &Self::INFO, check, "every verb, `escalate`, `bind` and `impersonate` included (`*` in `verbs`)", "list the verbs it needs, e.g. `[\"get\", \"list\", \"watch\"]`", Focus::Wildcard("verbs"));
+        report_roles(
+            cx,
+            out,
+            &Self::INFO,
+            check,
+            "every verb, `escalate`, `bind` and `impersonate` included (`*` in `verbs`)",
+            "list the verbs it needs, e.g. `[\"get\", \"list\", \"watch\"]`",
+            Focus::Wildcard("verbs"),
+        );
     }
 }
