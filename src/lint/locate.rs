@@ -21,10 +21,23 @@ pub fn node_at(text: &str, origin: &Origin) -> Option<Node> {
     parse_document(&doc, line_start).ok()
 }
 
-fn origin_of(text: &str, source: u32, node: &Node) -> Origin {
-    let (line, column) = line_column(text, node.offset as usize);
+/// The origin of `node`, a node inside the one at `base`: line and column are counted from
+/// `base`'s (known) position, so the cost is the node's distance from it, not from the file start.
+fn origin_of(text: &str, base: &Origin, node: &Node) -> Origin {
+    let from = base.offset as usize;
+    let to = (node.offset as usize).max(from);
+    let (line, column) = match text.get(from..to) {
+        Some(between) => match between.rfind('\n') {
+            Some(last) => {
+                let lines = between.bytes().filter(|&b| b == b'\n').count() as u32;
+                (base.line + lines, between[last + 1..].chars().count() as u32 + 1)
+            }
+            None => (base.line, base.column + between.chars().count() as u32),
+        },
+        None => line_column(text, node.offset as usize),
+    };
     Origin {
-        source,
+        source: base.source,
         offset: node.offset,
         len: node.len,
         line,
@@ -34,25 +47,39 @@ fn origin_of(text: &str, source: u32, node: &Node) -> Origin {
 
 /// The string `value` in the list under `key` of the mapping at `origin`.
 pub fn list_item(text: &str, origin: &Origin, key: &str, value: &str) -> Option<Origin> {
-    let node = node_at(text, origin)?;
+    list_item_in(text, origin, &node_at(text, origin)?, key, value)
+}
+
+/// As [`list_item`], with the node at `origin` already parsed.
+pub fn list_item_in(
+    text: &str,
+    origin: &Origin,
+    node: &Node,
+    key: &str,
+    value: &str,
+) -> Option<Origin> {
     let list = node.get(key)?;
     match &list.value {
         Value::Seq(items) => items
             .iter()
             .find(|n| n.as_str() == Some(value))
-            .map(|n| origin_of(text, origin.source, n)),
+            .map(|n| origin_of(text, origin, n)),
         _ => None,
     }
 }
 
 /// The node reached by `path` (mapping keys) from the mapping at `origin`.
 pub fn field(text: &str, origin: &Origin, path: &[&str]) -> Option<Origin> {
-    let node = node_at(text, origin)?;
-    let mut at = &node;
+    field_in(text, origin, &node_at(text, origin)?, path)
+}
+
+/// As [`field`], with the node at `origin` already parsed.
+pub fn field_in(text: &str, origin: &Origin, node: &Node, path: &[&str]) -> Option<Origin> {
+    let mut at = node;
     for key in path {
         at = at.get(key)?;
     }
-    Some(origin_of(text, origin.source, at))
+    Some(origin_of(text, origin, at))
 }
 
 /// The mapping key node `key` (rather than its value) of the mapping at `origin`.
@@ -63,7 +90,7 @@ pub fn key(text: &str, origin: &Origin, name: &str) -> Option<Origin> {
             .iter()
             .rev()
             .find(|(k, _)| k.as_str() == Some(name))
-            .map(|(k, _)| origin_of(text, origin.source, k)),
+            .map(|(k, _)| origin_of(text, origin, k)),
         _ => None,
     }
 }

@@ -23,7 +23,7 @@ use crate::abac::AbacPolicy;
 use crate::diagnostics::Problem;
 use crate::discovery::Discovery;
 use crate::loader::Source;
-use crate::model::{BindingKind, BindingObject, ObjectMeta, Origin, RoleKind, RoleObject, Subject};
+use crate::model::{BindingKind, BindingObject, ObjectMeta, Origin, RoleObject, Subject};
 use crate::policy::PolicySet;
 use crate::rbac::graph::{Edge, Node, PolicyGraph};
 
@@ -239,6 +239,8 @@ pub struct RoleUse<'a> {
     pub bindings: Vec<&'a BindingObject>,
     /// Whether any ClusterRoleBinding grants it (the rules hold in every namespace).
     pub cluster_wide: bool,
+    /// The first of `bindings` naming a subject the security rules look at.
+    pub holder: Option<&'a BindingObject>,
 }
 
 /// A loaded ABAC policy and the problems its lines had, for the ABAC rules.
@@ -259,7 +261,10 @@ pub struct Context<'a> {
     pub sources: &'a [Source],
     pub abac: Option<AbacInput<'a>>,
     pub settings: &'a Settings,
-    uses: HashMap<(RoleKind, String, String), RoleUse<'a>>,
+    /// Keyed by the role's address in the policy set (borrowed for `'a`, so stable).
+    uses: HashMap<usize, RoleUse<'a>>,
+    /// Nodes parsed again for findings, by source and offset: one rule often has several.
+    nodes: std::sync::Mutex<HashMap<(u32, u32, u32), Option<std::sync::Arc<crate::loader::yaml::Node>>>>,
 }
 
 /// The compiled settings that change what rules report.
@@ -293,7 +298,15 @@ impl<'a> Context<'a> {
         abac: Option<AbacInput<'a>>,
         settings: &'a Settings,
     ) -> Self {
-        let uses = role_uses(policy, graph);
+        let mut uses = role_uses(policy, graph);
+        let exempt = |s: &Subject, ns: &str| exempt(settings, s, ns);
+        for u in uses.values_mut() {
+            u.holder = u
+                .bindings
+                .iter()
+                .copied()
+                .find(|b| b.subjects.iter().any(|s| !exempt(s, &b.meta.namespace)));
+        }
         Context {
             policy,
             graph,
@@ -302,6 +315,7 @@ impl<'a> Context<'a> {
             abac,
             settings,
             uses,
+            nodes: std::sync::Mutex::new(HashMap::new()),
         }
     }
 
@@ -334,37 +348,17 @@ impl<'a> Context<'a> {
 
     /// Who holds `role`.
     pub fn role_use(&self, role: &RoleObject) -> Option<&RoleUse<'a>> {
-        self.uses.get(&(
-            role.kind,
-            role.meta.namespace.clone(),
-            role.meta.name.clone(),
-        ))
+        self.uses.get(&(role as *const RoleObject as usize))
     }
 
     /// Whether the security rules skip this subject (`system:*` by default).
     pub fn exempt(&self, s: &Subject, binding_namespace: &str) -> bool {
-        match s.kind.as_str() {
-            "ServiceAccount" => {
-                let ns = if s.namespace.is_empty() {
-                    binding_namespace
-                } else {
-                    &s.namespace
-                };
-                self.settings
-                    .exempt_service_accounts
-                    .is_match(format!("{ns}/{}", s.name))
-            }
-            _ => self.settings.exempt_subjects.is_match(&s.name),
-        }
+        exempt(self.settings, s, binding_namespace)
     }
 
     /// The first binding holding `role` that names a subject the security rules look at.
     pub fn non_exempt_holder(&self, role: &RoleObject) -> Option<&'a BindingObject> {
-        self.role_use(role)?.bindings.iter().copied().find(|b| {
-            b.subjects
-                .iter()
-                .any(|s| !self.exempt(s, &b.meta.namespace))
-        })
+        self.role_use(role)?.holder
     }
 
     /// The text of a source, if kept.
@@ -379,33 +373,62 @@ impl<'a> Context<'a> {
             .and_then(|s| s.text.as_deref())
     }
 
-    /// The YAML node at `origin`, parsed again from the source text (for finer positions).
-    pub fn node(&self, origin: &Origin) -> Option<crate::loader::yaml::Node> {
-        locate::node_at(self.text(origin.source)?, origin)
+    /// The YAML node at `origin`, parsed again from the source text (for finer positions) and
+    /// kept for the next finding about the same node.
+    pub fn node(&self, origin: &Origin) -> Option<std::sync::Arc<crate::loader::yaml::Node>> {
+        let key = (origin.source, origin.offset, origin.len);
+        if let Ok(cache) = self.nodes.lock()
+            && let Some(hit) = cache.get(&key)
+        {
+            return hit.clone();
+        }
+        let node = locate::node_at(self.text(origin.source)?, origin).map(std::sync::Arc::new);
+        if let Ok(mut cache) = self.nodes.lock() {
+            cache.insert(key, node.clone());
+        }
+        node
     }
 
     /// The origin of the string `value` in list `key` of the mapping at `origin`, or `origin`.
     pub fn item_origin(&self, origin: &Origin, key: &str, value: &str) -> Origin {
-        self.text(origin.source)
-            .and_then(|t| locate::list_item(t, origin, key, value))
-            .unwrap_or(*origin)
+        let (Some(text), Some(node)) = (self.text(origin.source), self.node(origin)) else {
+            return *origin;
+        };
+        locate::list_item_in(text, origin, &node, key, value).unwrap_or(*origin)
     }
 
     /// The origin of the value of `path` (keys from the mapping at `origin`), or `origin`.
     pub fn field_origin(&self, origin: &Origin, path: &[&str]) -> Origin {
-        self.text(origin.source)
-            .and_then(|t| locate::field(t, origin, path))
-            .unwrap_or(*origin)
+        let (Some(text), Some(node)) = (self.text(origin.source), self.node(origin)) else {
+            return *origin;
+        };
+        locate::field_in(text, origin, &node, path).unwrap_or(*origin)
+    }
+}
+
+fn exempt(settings: &Settings, s: &Subject, binding_namespace: &str) -> bool {
+    match s.kind.as_str() {
+        "ServiceAccount" => {
+            if settings.exempt_service_accounts.is_empty() {
+                return false;
+            }
+            let ns = if s.namespace.is_empty() {
+                binding_namespace
+            } else {
+                &s.namespace
+            };
+            settings
+                .exempt_service_accounts
+                .is_match(format!("{ns}/{}", s.name))
+        }
+        _ => settings.exempt_subjects.is_match(&s.name),
     }
 }
 
 /// For every role, the bindings that reach it directly or through aggregation, in the sorted
 /// binding order (ClusterRoleBindings first).
-fn role_uses<'a>(
-    policy: &'a PolicySet,
-    graph: &PolicyGraph,
-) -> HashMap<(RoleKind, String, String), RoleUse<'a>> {
-    let mut uses: HashMap<(RoleKind, String, String), RoleUse<'a>> = HashMap::new();
+fn role_uses<'a>(policy: &'a PolicySet, graph: &PolicyGraph) -> HashMap<usize, RoleUse<'a>> {
+    let mut uses: HashMap<usize, RoleUse<'a>> = HashMap::new();
     // Aggregators of each ClusterRole (transitively), by index.
     let mut aggregators: HashMap<u32, Vec<u32>> = HashMap::new();
     for (i, &node) in graph.cluster_roles.iter().enumerate() {
@@ -440,14 +463,10 @@ fn role_uses<'a>(
                 .or_default()
                 .push(b),
             "Role" => {
-                if b.kind == BindingKind::RoleBinding {
-                    let e = uses
-                        .entry((
-                            RoleKind::Role,
-                            b.meta.namespace.clone(),
-                            b.role_ref.name.clone(),
-                        ))
-                        .or_default();
+                if b.kind == BindingKind::RoleBinding
+                    && let Some(role) = policy.role(&b.meta.namespace, &b.role_ref.name)
+                {
+                    let e = uses.entry(role as *const RoleObject as usize).or_default();
                     e.bindings.push(b);
                 }
             }
@@ -475,10 +494,11 @@ fn role_uses<'a>(
             .iter()
             .any(|b| b.kind == BindingKind::ClusterRoleBinding);
         uses.insert(
-            (RoleKind::ClusterRole, String::new(), role.meta.name.clone()),
+            role as *const RoleObject as usize,
             RoleUse {
                 bindings,
                 cluster_wide,
+                holder: None,
             },
         );
     }

@@ -39,6 +39,15 @@ impl Rule for DanglingRoleRef {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let p = cx.policy;
+        // Role names by namespace, and the namespaces each name exists in (built once).
+        let mut by_ns: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        let mut ns_of: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for r in &p.roles {
+            by_ns.entry(r.meta.namespace.as_str()).or_default().push(r.meta.name.as_str());
+            ns_of.entry(r.meta.name.as_str()).or_insert(r.meta.namespace.as_str());
+        }
+        let cluster_names: Vec<&str> = p.cluster_roles.iter().map(|r| r.meta.name.as_str()).collect();
         for b in cx.user_bindings() {
             let kind = b.role_ref.kind.as_str();
             if !matches!(kind, "Role" | "ClusterRole") || cx.role_of(b).is_some() {
@@ -48,18 +57,12 @@ impl Rule for DanglingRoleRef {
                 // `role-ref-kind-mismatch` reports it: the API server rejects the binding.
                 continue;
             }
-            let p = cx.policy;
-            let candidates: Vec<&str> = if kind == "Role" {
-                p.roles
-                    .iter()
-                    .filter(|r| r.meta.namespace == b.meta.namespace)
-                    .map(|r| r.meta.name.as_str())
-                    .collect()
+            let candidates: &[&str] = if kind == "Role" {
+                by_ns
+                    .get(b.meta.namespace.as_str())
+                    .map_or(&[], |v| v.as_slice())
             } else {
-                p.cluster_roles
-                    .iter()
-                    .map(|r| r.meta.name.as_str())
-                    .collect()
+                &cluster_names
             };
             let suggestion = closest(&b.role_ref.name, candidates.iter().copied());
             let at = cx.field_origin(&b.role_ref_origin, &["name"]);
@@ -74,10 +77,7 @@ impl Rule for DanglingRoleRef {
             )
             .label(format!("the authorizer reports: {}", role_ref_error(b)));
             let other_ns = if kind == "Role" {
-                p.roles
-                    .iter()
-                    .find(|r| r.meta.name == b.role_ref.name)
-                    .map(|r| r.meta.namespace.clone())
+                ns_of.get(b.role_ref.name.as_str()).map(|ns| ns.to_string())
             } else {
                 None
             };

@@ -166,10 +166,18 @@ pub fn closest_id(id: &str) -> Option<&'static str> {
 
 /// The candidate closest to `word` by edit distance, if close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(2);
+    let len = word.chars().count();
+    let limit = (len / 3).max(2);
+    let lower = word.to_lowercase();
     candidates
+        // The distance is at least the difference in length: skip those early.
+        .filter(|c| c.len().abs_diff(word.len()) <= limit * 4 && c.chars().count().abs_diff(len) <= limit)
         .map(|c| {
-            let d = strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase());
+            let d = if c.bytes().any(|b| b.is_ascii_uppercase()) || !c.is_ascii() {
+                strsim::damerau_levenshtein(&lower, &c.to_lowercase())
+            } else {
+                strsim::damerau_levenshtein(&lower, c)
+            };
             (d, c)
         })
         .filter(|(d, _)| *d <= limit)

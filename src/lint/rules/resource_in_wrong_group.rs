@@ -1,7 +1,9 @@
 //! `resource-in-wrong-group`: a resource served, but not in the rule's API groups.
 
 use crate::lint::rules::own_rules;
-use crate::lint::rules::unknown_resource::{Issue, groups_text, qualified, resource_issues};
+use crate::lint::rules::unknown_resource::{
+    Issue, groups_text, known_groups, qualified, resource_issues,
+};
 use crate::lint::{Context, Finding, Findings, Rule, RuleInfo, describe};
 
 declare_rule! {
@@ -39,9 +41,10 @@ impl Rule for ResourceInWrongGroup {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let groups = known_groups(cx.discovery);
         for role in cx.user_roles() {
             for (_, rule, origin) in own_rules(role) {
-                for (r, issue) in resource_issues(cx.discovery, rule) {
+                for (r, issue) in resource_issues(cx.discovery, &groups, rule) {
                     let Issue::WrongGroup(groups) = issue else {
                         continue;
                     };

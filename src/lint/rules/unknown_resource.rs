@@ -44,6 +44,11 @@ fn virtual_subresource(group: &str, base: &str, sub: &str) -> bool {
 /// Groups that no longer exist but whose resources live on elsewhere (`extensions`).
 const REMOVED_GROUPS: &[&str] = &["extensions"];
 
+/// Every API group discovery knows (built-in and loaded CRDs).
+pub fn known_groups(d: &Discovery) -> BTreeSet<&str> {
+    d.resources().iter().map(|r| r.group.as_str()).collect()
+}
+
 /// What is wrong with one resource string of a rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Issue {
@@ -55,8 +60,11 @@ pub enum Issue {
 
 /// The resource strings of `rule` that its groups do not serve, where that is knowable: only
 /// groups discovery knows (built-in, loaded CRDs, or removed) are judged; `*` is never judged.
-pub fn resource_issues(d: &Discovery, rule: &PolicyRule) -> Vec<(String, Issue)> {
-    let groups: BTreeSet<&str> = d.resources().iter().map(|r| r.group.as_str()).collect();
+pub fn resource_issues(
+    d: &Discovery,
+    groups: &BTreeSet<&str>,
+    rule: &PolicyRule,
+) -> Vec<(String, Issue)> {
     let judged: Vec<&str> = rule
         .api_groups
         .iter()
@@ -177,9 +185,10 @@ impl Rule for UnknownResource {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
+        let groups = known_groups(cx.discovery);
         for role in cx.user_roles() {
             for (_, rule, origin) in own_rules(role) {
-                for (r, issue) in resource_issues(cx.discovery, rule) {
+                for (r, issue) in resource_issues(cx.discovery, &groups, rule) {
                     let Issue::Unknown(suggestions) = issue else {
                         continue;
                     };
