@@ -12,52 +12,77 @@ use crate::model::Origin;
 /// Resolves an origin's source id to the path shown to users.
 pub type PathOf<'a> = &'a dyn Fn(&Origin) -> String;
 
-fn location_json(path_of: PathOf<'_>, o: &Origin) -> Value {
-    json!({"path": path_of(o), "line": o.line, "column": o.column})
+#[derive(serde::Serialize)]
+struct JsonRelated<'a> {
+    path: String,
+    line: u32,
+    column: u32,
+    label: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    path: String,
+    line: u32,
+    column: u32,
+    rule: &'a str,
+    category: &'a str,
+    level: &'a str,
+    message: &'a str,
+    help: &'a str,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonSummary {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
 }
 
 /// `{"findings": [...], "summary": {...}}`, findings in the deterministic order.
 pub fn json(findings: &[Finding], path_of: PathOf<'_>) -> String {
-    let items: Vec<Value> = findings
+    let items: Vec<JsonFinding<'_>> = findings
         .iter()
-        .map(|f| {
-            let category = rules::find(f.rule)
+        .map(|f| JsonFinding {
+            path: path_of(&f.at),
+            line: f.at.line,
+            column: f.at.column,
+            rule: f.rule,
+            category: rules::find(f.rule)
                 .map(|r| r.info().category.as_str())
-                .unwrap_or("");
-            let mut loc = location_json(path_of, &f.at);
-            if let Value::Object(m) = &mut loc {
-                m.insert("rule".into(), json!(f.rule));
-                m.insert("category".into(), json!(category));
-                m.insert("level".into(), json!(f.level.as_str()));
-                m.insert("message".into(), json!(f.message));
-                m.insert("help".into(), json!(f.help));
-                m.insert(
-                    "related".into(),
-                    Value::Array(
-                        f.related
-                            .iter()
-                            .map(|r| {
-                                let mut v = location_json(path_of, &r.at);
-                                if let Value::Object(m) = &mut v {
-                                    m.insert("label".into(), json!(r.label));
-                                }
-                                v
-                            })
-                            .collect(),
-                    ),
-                );
-            }
-            loc
+                .unwrap_or(""),
+            level: f.level.as_str(),
+            message: &f.message,
+            help: &f.help,
+            related: f
+                .related
+                .iter()
+                .map(|r| JsonRelated {
+                    path: path_of(&r.at),
+                    line: r.at.line,
+                    column: r.at.column,
+                    label: &r.label,
+                })
+                .collect(),
         })
         .collect();
     let c = counts(findings);
-    let summary = json!({
-        "error": c.get(&Level::Error).copied().unwrap_or(0),
-        "warning": c.get(&Level::Warning).copied().unwrap_or(0),
-        "info": c.get(&Level::Info).copied().unwrap_or(0),
-    });
-    let doc = json!({"findings": items, "summary": summary});
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    let report = JsonReport {
+        findings: items,
+        summary: JsonSummary {
+            error: c.get(&Level::Error).copied().unwrap_or(0),
+            warning: c.get(&Level::Warning).copied().unwrap_or(0),
+            info: c.get(&Level::Info).copied().unwrap_or(0),
+        },
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
 }
 
 fn sarif_level(l: Level) -> &'static str {

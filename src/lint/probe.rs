@@ -84,24 +84,37 @@ pub fn request(p: &Probe, name: &str) -> Attributes {
 
 /// The most `rule` grants of any probe; cluster-scoped probes count only when `cluster_wide`.
 pub fn grant(rule: &PolicyRule, probes: &[Probe], cluster_wide: bool) -> Grant {
+    let requests: Vec<Attributes> = probes.iter().map(|p| request(p, "")).collect();
+    grant_prepared(rule, probes, &requests, cluster_wide)
+}
+
+/// [`grant`] with the probes' requests built once (`requests[i]` is `request(&probes[i], "")`).
+pub fn grant_prepared(
+    rule: &PolicyRule,
+    probes: &[Probe],
+    requests: &[Attributes],
+    cluster_wide: bool,
+) -> Grant {
     if rule.resources.is_empty() || rule.verbs.is_empty() {
         return Grant::No;
     }
     let mut best = Grant::No;
-    for p in probes {
+    for (p, a) in probes.iter().zip(requests) {
         if p.cluster_scoped && !cluster_wide {
             continue;
         }
-        if rule_allows(rule, &request(p, "")) {
+        if rule_allows(rule, a) {
             return Grant::Full;
         }
-        if best == Grant::No
-            && rule
-                .resource_names
-                .iter()
-                .any(|n| rule_allows(rule, &request(p, n)))
-        {
-            best = Grant::Named;
+        if best == Grant::No && !rule.resource_names.is_empty() {
+            let mut named = a.clone();
+            for n in &rule.resource_names {
+                named.name.clone_from(n);
+                if rule_allows(rule, &named) {
+                    best = Grant::Named;
+                    break;
+                }
+            }
         }
     }
     best

@@ -48,6 +48,8 @@ impl Rule for DanglingRoleRef {
             ns_of.entry(r.meta.name.as_str()).or_insert(r.meta.namespace.as_str());
         }
         let cluster_names: Vec<&str> = p.cluster_roles.iter().map(|r| r.meta.name.as_str()).collect();
+        let mut memo: std::collections::HashMap<(bool, &str, &str), Option<&str>> =
+            std::collections::HashMap::new();
         for b in cx.user_bindings() {
             let kind = b.role_ref.kind.as_str();
             if !matches!(kind, "Role" | "ClusterRole") || cx.role_of(b).is_some() {
@@ -64,7 +66,11 @@ impl Rule for DanglingRoleRef {
             } else {
                 &cluster_names
             };
-            let suggestion = closest(&b.role_ref.name, candidates.iter().copied());
+            // Many bindings name the same missing role: look each name up once.
+            let key = (kind == "Role", b.meta.namespace.as_str(), b.role_ref.name.as_str());
+            let suggestion = *memo
+                .entry(key)
+                .or_insert_with(|| closest(&b.role_ref.name, candidates.iter().copied()));
             let at = cx.field_origin(&b.role_ref_origin, &["name"]);
             let mut f = Finding::new(
                 &Self::INFO,

@@ -44,7 +44,13 @@ macro_rules! security_rule {
 
         /// How much of the risk one rule grants.
         pub fn check(rule: &$crate::model::PolicyRule, cluster_wide: bool) -> $crate::lint::probe::Grant {
-            $crate::lint::probe::grant(rule, PROBES, cluster_wide)
+            // The probes' requests are built once, not per rule checked.
+            static REQUESTS: std::sync::OnceLock<Vec<$crate::request::Attributes>> =
+                std::sync::OnceLock::new();
+            let requests = REQUESTS.get_or_init(|| {
+                PROBES.iter().map(|p| $crate::lint::probe::request(p, "")).collect()
+            });
+            $crate::lint::probe::grant_prepared(rule, PROBES, requests, cluster_wide)
         }
 
         impl $crate::lint::Rule for $name {
