@@ -168,6 +168,10 @@ fn own_grant(rule: &PolicyRule, edit: impl Fn(&mut Attributes)) -> Grant {
 
 /// The rule allows a verb nobody lists (so `*`) on its own resources, or on its URLs.
 pub fn wildcard_verbs(rule: &PolicyRule) -> Grant {
+    // Only a `*` can let an unlisted verb through; skip building requests otherwise.
+    if !rule.verbs.iter().any(|v| v == "*") {
+        return Grant::No;
+    }
     if !rule.non_resource_urls.is_empty() && rule.resources.is_empty() {
         let url = rule.non_resource_urls.first().cloned().unwrap_or_default();
         let a = Attributes {
@@ -187,6 +191,9 @@ pub fn wildcard_verbs(rule: &PolicyRule) -> Grant {
 
 /// The rule allows a resource nobody names (so `*`) in one of its groups.
 pub fn wildcard_resources(rule: &PolicyRule) -> Grant {
+    if !rule.resources.iter().any(|r| r == "*") {
+        return Grant::No;
+    }
     own_grant(rule, |a| {
         a.resource = "kauthzprobes".into();
         a.subresource.clear();
@@ -195,6 +202,9 @@ pub fn wildcard_resources(rule: &PolicyRule) -> Grant {
 
 /// The rule allows one of its resources in a group nobody names (so `*`).
 pub fn wildcard_api_groups(rule: &PolicyRule) -> Grant {
+    if !rule.api_groups.iter().any(|g| g == "*") {
+        return Grant::No;
+    }
     own_grant(rule, |a| a.api_group = "kauthz.probe.invalid".into())
 }
 

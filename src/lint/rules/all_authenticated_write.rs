@@ -93,6 +93,14 @@ impl Rule for AllAuthenticatedWrite {
 
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         for b in cx.user_bindings() {
+            let names_everyone = b.subjects.iter().any(|s| {
+                s.kind == "Group"
+                    && (EVERYONE.contains(&s.name.as_str())
+                        || s.name.starts_with("system:serviceaccounts:"))
+            });
+            if !names_everyone {
+                continue;
+            }
             let Some(role) = cx.role_of(b) else { continue };
             let Some(rule_index) = role.rules.iter().position(writes) else {
                 continue;
