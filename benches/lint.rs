@@ -83,22 +83,37 @@ fn main() {
         rbac.policy().object_count(),
         findings.len()
     );
-    println!("  load (texts kept) + index:        {:>8.1} ms", ms(load_index));
+    println!(
+        "  load (texts kept) + index:        {:>8.1} ms",
+        ms(load_index)
+    );
     println!("  all rules:                        {:>8.1} ms", ms(lint));
 
     // The whole command, as CI runs it (release binary, JSON to a pipe).
     let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/kauthz");
-    let bin = std::env::var("KAUTHZ_BIN").map(PathBuf::from).unwrap_or(bin);
+    let bin = std::env::var("KAUTHZ_BIN")
+        .map(PathBuf::from)
+        .unwrap_or(bin);
     if bin.exists() {
         let (wall, out) = best_of(3, || {
             Command::new(&bin)
-                .args(["lint", "--no-config", "--format", "json", "--fail-on", "never"])
+                .args([
+                    "lint",
+                    "--no-config",
+                    "--format",
+                    "json",
+                    "--fail-on",
+                    "never",
+                ])
                 .arg(&policies)
                 .output()
                 .expect("kauthz runs")
         });
         assert!(out.status.success());
-        println!("  `kauthz lint` whole run (best of 3): {:>6.1} ms wall", ms(wall));
+        println!(
+            "  `kauthz lint` whole run (best of 3): {:>6.1} ms wall",
+            ms(wall)
+        );
     } else {
         println!("  (build the release binary, or set KAUTHZ_BIN, to time whole runs)");
     }

@@ -402,3 +402,108 @@ fn rules_lists_and_documents() {
     );
     snap!("rules_unknown", run(&["rules", "wildcard-verb"]));
 }
+
+mod properties {
+    use kauthz::lint::rules::shadowed_rule::covers;
+    use kauthz::model::PolicyRule;
+    use kauthz::rbac::matching::rule_allows;
+    use kauthz::request::Attributes;
+    use proptest::prelude::*;
+
+    const VERBS: &[&str] = &["get", "list", "*"];
+    const GROUPS: &[&str] = &["", "apps", "*"];
+    const RESOURCES: &[&str] = &["pods", "pods/log", "deployments", "*", "*/log", "pods/*"];
+    const NAMES: &[&str] = &["a", "b"];
+    const URLS: &[&str] = &["/healthz", "/healthz/*", "/api*", "*"];
+
+    fn pick(from: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
+        proptest::sample::subsequence(from, 0..=from.len())
+            .prop_map(|v| v.into_iter().map(String::from).collect())
+    }
+
+    fn rule() -> impl Strategy<Value = PolicyRule> {
+        (
+            pick(VERBS),
+            pick(GROUPS),
+            pick(RESOURCES),
+            pick(NAMES),
+            pick(URLS),
+            any::<bool>(),
+        )
+            .prop_map(
+                |(verbs, api_groups, resources, resource_names, urls, url_rule)| {
+                    if url_rule {
+                        PolicyRule {
+                            verbs,
+                            non_resource_urls: urls,
+                            ..PolicyRule::default()
+                        }
+                    } else {
+                        PolicyRule {
+                            verbs,
+                            api_groups,
+                            resources,
+                            resource_names,
+                            non_resource_urls: Vec::new(),
+                        }
+                    }
+                },
+            )
+    }
+
+    /// Every request the alphabets can form (plus names and paths no rule lists).
+    fn requests() -> Vec<Attributes> {
+        let mut out = Vec::new();
+        for verb in ["get", "list", "delete"] {
+            for group in ["", "apps", "batch"] {
+                for (resource, sub) in [
+                    ("pods", ""),
+                    ("pods", "log"),
+                    ("pods", "*"),
+                    ("deployments", ""),
+                    ("deployments", "log"),
+                    ("secrets", ""),
+                ] {
+                    for name in ["", "a", "b", "c"] {
+                        out.push(Attributes {
+                            user: "u".into(),
+                            verb: verb.into(),
+                            resource_request: true,
+                            api_group: group.into(),
+                            resource: resource.into(),
+                            subresource: sub.into(),
+                            namespace: "ns".into(),
+                            name: name.into(),
+                            ..Attributes::default()
+                        });
+                    }
+                }
+            }
+            for path in ["/healthz", "/healthz/etcd", "/api", "/apis/x", "/metrics"] {
+                out.push(Attributes {
+                    user: "u".into(),
+                    verb: verb.into(),
+                    path: path.into(),
+                    ..Attributes::default()
+                });
+            }
+        }
+        out
+    }
+
+    proptest! {
+        /// `shadowed-rule` only reports a rule when the covering rule allows every request
+        /// the covered one allows, by the evaluator's own matching.
+        #[test]
+        fn a_covered_rule_allows_nothing_its_cover_does_not(big in rule(), small in rule()) {
+            if covers(&big, &small) {
+                for a in requests() {
+                    prop_assert!(
+                        !rule_allows(&small, &a) || rule_allows(&big, &a),
+                        "{small:?} allows {a:?} but {big:?} does not"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -30,7 +30,10 @@ fn origin_of(text: &str, base: &Origin, node: &Node) -> Origin {
         Some(between) => match between.rfind('\n') {
             Some(last) => {
                 let lines = between.bytes().filter(|&b| b == b'\n').count() as u32;
-                (base.line + lines, between[last + 1..].chars().count() as u32 + 1)
+                (
+                    base.line + lines,
+                    between[last + 1..].chars().count() as u32 + 1,
+                )
             }
             None => (base.line, base.column + between.chars().count() as u32),
         },
@@ -80,19 +83,6 @@ pub fn field_in(text: &str, origin: &Origin, node: &Node, path: &[&str]) -> Opti
         at = at.get(key)?;
     }
     Some(origin_of(text, origin, at))
-}
-
-/// The mapping key node `key` (rather than its value) of the mapping at `origin`.
-pub fn key(text: &str, origin: &Origin, name: &str) -> Option<Origin> {
-    let node = node_at(text, origin)?;
-    match &node.value {
-        Value::Map(entries) => entries
-            .iter()
-            .rev()
-            .find(|(k, _)| k.as_str() == Some(name))
-            .map(|(k, _)| origin_of(text, origin, k)),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

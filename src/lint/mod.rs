@@ -264,7 +264,9 @@ pub struct Context<'a> {
     /// Keyed by the role's address in the policy set (borrowed for `'a`, so stable).
     uses: HashMap<usize, RoleUse<'a>>,
     /// Nodes parsed again for findings, by source and offset: one rule often has several.
-    nodes: std::sync::Mutex<HashMap<(u32, u32, u32), Option<std::sync::Arc<crate::loader::yaml::Node>>>>,
+    nodes: std::sync::Mutex<
+        HashMap<(u32, u32, u32), Option<std::sync::Arc<crate::loader::yaml::Node>>>,
+    >,
 }
 
 /// The compiled settings that change what rules report.

@@ -7,7 +7,7 @@
 use crate::lint::rules;
 use crate::lint::{Context, Finding, Findings, RuleInfo, describe};
 use crate::model::{PolicyRule, RoleObject};
-use crate::rbac::matching::rule_allows;
+use crate::rbac::matching::{api_group_matches, rule_allows, verb_matches};
 use crate::request::Attributes;
 
 /// One synthesized request.
@@ -101,6 +101,10 @@ pub fn grant_prepared(
     let mut best = Grant::No;
     for (p, a) in probes.iter().zip(requests) {
         if p.cluster_scoped && !cluster_wide {
+            continue;
+        }
+        // Necessary conditions of `rule_allows`, checked first because most rules fail them.
+        if !verb_matches(rule, &a.verb) || !api_group_matches(rule, &a.api_group) {
             continue;
         }
         if rule_allows(rule, a) {

@@ -41,13 +41,23 @@ impl Rule for DanglingRoleRef {
     fn check(&self, cx: &Context<'_>, out: &mut Findings) {
         let p = cx.policy;
         // Role names by namespace, and the namespaces each name exists in (built once).
-        let mut by_ns: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+        let mut by_ns: std::collections::HashMap<&str, Vec<&str>> =
+            std::collections::HashMap::new();
         let mut ns_of: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
         for r in &p.roles {
-            by_ns.entry(r.meta.namespace.as_str()).or_default().push(r.meta.name.as_str());
-            ns_of.entry(r.meta.name.as_str()).or_insert(r.meta.namespace.as_str());
+            by_ns
+                .entry(r.meta.namespace.as_str())
+                .or_default()
+                .push(r.meta.name.as_str());
+            ns_of
+                .entry(r.meta.name.as_str())
+                .or_insert(r.meta.namespace.as_str());
         }
-        let cluster_names: Vec<&str> = p.cluster_roles.iter().map(|r| r.meta.name.as_str()).collect();
+        let cluster_names: Vec<&str> = p
+            .cluster_roles
+            .iter()
+            .map(|r| r.meta.name.as_str())
+            .collect();
         let mut memo: std::collections::HashMap<(bool, &str, &str), Option<&str>> =
             std::collections::HashMap::new();
         for b in cx.user_bindings() {
@@ -67,7 +77,11 @@ impl Rule for DanglingRoleRef {
                 &cluster_names
             };
             // Many bindings name the same missing role: look each name up once.
-            let key = (kind == "Role", b.meta.namespace.as_str(), b.role_ref.name.as_str());
+            let key = (
+                kind == "Role",
+                b.meta.namespace.as_str(),
+                b.role_ref.name.as_str(),
+            );
             let suggestion = *memo
                 .entry(key)
                 .or_insert_with(|| closest(&b.role_ref.name, candidates.iter().copied()));

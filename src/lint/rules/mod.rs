@@ -177,7 +177,9 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
     let lower = word.to_lowercase();
     candidates
         // The distance is at least the difference in length: skip those early.
-        .filter(|c| c.len().abs_diff(word.len()) <= limit * 4 && c.chars().count().abs_diff(len) <= limit)
+        .filter(|c| {
+            c.len().abs_diff(word.len()) <= limit * 4 && c.chars().count().abs_diff(len) <= limit
+        })
         .map(|c| {
             let d = if c.bytes().any(|b| b.is_ascii_uppercase()) || !c.is_ascii() {
                 strsim::damerau_levenshtein(&lower, &c.to_lowercase())
