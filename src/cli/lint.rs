@@ -475,7 +475,7 @@ fn human(
         "kauthz lint: {}, {}, {} in {}\n",
         plural(n(Level::Error), "error"),
         plural(n(Level::Warning), "warning"),
-        format!("{} info", n(Level::Info)),
+        n(Level::Info).to_string() + " info",
         plural(files, "file"),
     ));
     out

@@ -253,6 +253,9 @@ pub struct AbacInput<'a> {
     pub text: &'a str,
 }
 
+/// Re-parsed nodes by (source, offset, len); `None` when the text is not YAML there.
+type NodeCache = HashMap<(u32, u32, u32), Option<std::sync::Arc<crate::loader::yaml::Node>>>;
+
 /// Everything rules look at.
 pub struct Context<'a> {
     pub policy: &'a PolicySet,
@@ -264,9 +267,7 @@ pub struct Context<'a> {
     /// Keyed by the role's address in the policy set (borrowed for `'a`, so stable).
     uses: HashMap<usize, RoleUse<'a>>,
     /// Nodes parsed again for findings, by source and offset: one rule often has several.
-    nodes: std::sync::Mutex<
-        HashMap<(u32, u32, u32), Option<std::sync::Arc<crate::loader::yaml::Node>>>,
-    >,
+    nodes: std::sync::Mutex<NodeCache>,
 }
 
 /// The compiled settings that change what rules report.
