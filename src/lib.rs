@@ -15,6 +15,7 @@ pub mod discovery;
 pub mod engine;
 pub mod explain;
 pub mod identity;
+pub mod lint;
 pub mod loader;
 pub mod model;
 pub mod policy;

@@ -6,6 +6,7 @@ mod diff;
 mod eval;
 mod explain;
 mod graph;
+mod lint;
 mod matrix;
 mod render;
 mod test;
@@ -64,6 +65,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Check assertion files (`tests:` lists of allow / deny / who-can) against the policy
     Test(test::TestArgs),
+    /// Lint RBAC manifests (and an ABAC file) for mistakes and risky grants
+    Lint(lint::LintArgs),
+    /// List the lint rules, or print one rule's documentation
+    Rules(lint::RulesArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
@@ -110,6 +115,8 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test::run(args),
+        Command::Lint(args) => lint::run(args),
+        Command::Rules(args) => lint::run_rules(args),
     };
     ExitCode::from(code)
 }

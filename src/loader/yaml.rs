@@ -71,6 +71,28 @@ impl<'a> Node<'a> {
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
+
+    /// The same tree owning its scalars, for a caller that outlives the text it parsed.
+    pub fn into_owned(self) -> Node<'static> {
+        let value = match self.value {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Number(n) => Value::Number(Cow::Owned(n.into_owned())),
+            Value::Str(s) => Value::Str(Cow::Owned(s.into_owned())),
+            Value::Seq(items) => Value::Seq(items.into_iter().map(Node::into_owned).collect()),
+            Value::Map(entries) => Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                    .collect(),
+            ),
+        };
+        Node {
+            value,
+            offset: self.offset,
+            len: self.len,
+        }
+    }
 }
 
 /// How YAML 1.1 (go-yaml v2, which sigs.k8s.io/yaml and so kubectl use) resolves a plain
