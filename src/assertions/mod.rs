@@ -189,10 +189,53 @@ pub fn who_can(ws: &Workspace, review: &Attributes, subjects: &[Identity]) -> Ve
         .collect()
 }
 
-/// The near-miss summary for a denied request: which rules came close and what they lack.
-/// Returns `None` until the `explain` module is wired in here (the integrator's hook).
-pub fn near_miss_summary(_ws: &Workspace, _request: &Attributes) -> Option<String> {
-    None
+/// Near misses shown for a failing check (the rest are in `kauthz explain`).
+pub const NEAR_MISSES_SHOWN: usize = 3;
+
+/// The near-miss summary for a denied request, from [`crate::explain::explain`]: the
+/// [`NEAR_MISSES_SHOWN`] most useful near misses, one line each (`near miss: ...`), then
+/// `fix: ...` when explain proved a fix by re-evaluation. `None` when the request is allowed
+/// or explain finds nothing to say.
+pub fn near_miss_summary(ws: &Workspace, request: &Attributes) -> Option<String> {
+    let e = crate::explain::explain(ws, request);
+    if e.allowed {
+        return None;
+    }
+    let mut lines: Vec<String> = e
+        .near_misses
+        .iter()
+        .take(NEAR_MISSES_SHOWN)
+        .map(|m| format!("near miss: {}", m.summary))
+        .collect();
+    if e.near_misses.len() > NEAR_MISSES_SHOWN {
+        lines.push(format!(
+            "… and {} more (`kauthz explain` lists them)",
+            e.near_misses.len() - NEAR_MISSES_SHOWN
+        ));
+    }
+    if let Some(f) = &e.fix {
+        let subject = if f.subject.namespace.is_empty() {
+            format!("{} {}", f.subject.kind, f.subject.name)
+        } else {
+            format!(
+                "{} {}/{}",
+                f.subject.kind, f.subject.namespace, f.subject.name
+            )
+        };
+        let place = if f.namespace.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", f.namespace)
+        };
+        lines.push(format!(
+            "fix: {} and {} `{}`{place} granting {} to {subject}",
+            f.role_kind,
+            f.binding_kind,
+            f.name,
+            f.rule.display()
+        ));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// Runs one test. `subjects` is [`named_subjects`] (computed once per run).

@@ -283,7 +283,8 @@ fn junit(files: &[AssertionFile], results: &[Vec<TestResult>]) -> String {
                     c.line,
                     c.column
                 ));
-                for d in cr.detail.iter().chain(cr.near_miss.iter()) {
+                let near_miss = cr.near_miss.iter().flat_map(|n| n.lines());
+                for d in cr.detail.iter().map(String::as_str).chain(near_miss) {
                     body.push_str(&format!("  {d}\n"));
                 }
             }
@@ -321,7 +322,7 @@ fn json_report(files: &[AssertionFile], results: &[Vec<TestResult>]) -> Value {
                                 "column": c.column,
                                 "passed": cr.passed,
                                 "detail": cr.detail,
-                                "nearMiss": cr.near_miss,
+                                "nearMiss": cr.near_miss.as_ref().map(|n| n.lines().collect::<Vec<_>>()),
                             })
                         })
                         .collect();
