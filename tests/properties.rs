@@ -371,6 +371,70 @@ proptest! {
     }
 }
 
+/// Every identity any binding of `a` or `b` names.
+fn named(a: &RbacAuthorizer, b: &RbacAuthorizer) -> Vec<Identity> {
+    let mut out: Vec<Identity> = [a, b]
+        .iter()
+        .flat_map(|r| {
+            let p = r.policy();
+            p.cluster_role_bindings
+                .iter()
+                .chain(&p.role_bindings)
+                .flat_map(|x| {
+                    let ns = x.meta.namespace.clone();
+                    x.subjects
+                        .iter()
+                        .filter_map(move |s| Identity::of_subject(s, &ns))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// The structural diff (role sets, skipped subjects, only differing roles expanded) gives
+    /// exactly what evaluating every subject in every namespace on both sides gives: the same
+    /// changes, grant sources and "other side" namespaces.
+    #[test]
+    fn structural_diff_equals_per_subject_evaluation(
+        roles_a in prop::collection::vec(role(), 0..8),
+        bindings_a in prop::collection::vec(binding(), 0..10),
+        roles_b in prop::collection::vec(role(), 0..8),
+        bindings_b in prop::collection::vec(binding(), 0..10),
+        share in prop::bool::ANY,
+    ) {
+        let a = authorizer(&roles_a, &bindings_a);
+        // Half the cases share the roles, so that bindings move between equal role sets.
+        let b = if share {
+            authorizer(&roles_a, &bindings_b)
+        } else {
+            authorizer(&roles_b, &bindings_b)
+        };
+        let d = diff(&a, &b);
+        let mut expected = Vec::new();
+        for id in named(&a, &b) {
+            let pa = effective_permissions(&a, &id, NAMESPACES.iter().copied());
+            let pb = effective_permissions(&b, &id, NAMESPACES.iter().copied());
+            let (gained, lost) = kauthz::diff::diff_permissions(&pa, &pb);
+            if !gained.is_empty() || !lost.is_empty() {
+                expected.push((id, gained, lost));
+            }
+        }
+        let actual: Vec<_> = d
+            .subjects
+            .iter()
+            .map(|s| (s.identity.clone(), s.gained.clone(), s.lost.clone()))
+            .collect();
+        prop_assert_eq!(actual, expected);
+    }
+}
+
 /// The properties above must be able to fail: a moved RoleBinding is a change.
 #[test]
 fn moving_a_role_binding_is_a_change() {

@@ -147,65 +147,117 @@ fn resolve(ws: &Workspace, c: &Check) -> Result<Question, Problem> {
     Ok(q)
 }
 
-/// The subjects any binding of the policy names, sorted. Group `system:masters` is always
-/// included: the chain allows it before any authorizer.
-pub fn named_subjects(ws: &Workspace) -> Vec<Identity> {
-    let policy = ws.chain.rbac().policy();
-    let mut out: BTreeSet<Identity> = BTreeSet::new();
-    out.insert(Identity::Group(crate::chain::SYSTEM_MASTERS.into()));
-    for b in policy
-        .cluster_role_bindings
-        .iter()
-        .chain(&policy.role_bindings)
-    {
-        let ns = match b.kind {
-            crate::model::BindingKind::ClusterRoleBinding => "",
-            crate::model::BindingKind::RoleBinding => b.meta.namespace.as_str(),
-        };
-        out.extend(
-            b.subjects
-                .iter()
-                .filter_map(|s| Identity::of_subject(s, ns)),
-        );
+/// A subject `who-can` lists: an identity an `only:` list can name, or a shape it cannot (a
+/// user that an ABAC line allows only together with a group, or everyone).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Allowed {
+    Identity(Identity),
+    /// `User:U+Group:G`, or `Everyone`.
+    Other(String),
+}
+
+impl Allowed {
+    /// As assertion files spell it (`Group:ops`), or the shape's name.
+    pub fn spec(&self) -> String {
+        match self {
+            Allowed::Identity(id) => id.spec(),
+            Allowed::Other(s) => s.clone(),
+        }
     }
-    out.into_iter().collect()
 }
 
-/// Who may make the request: each subject in `subjects`, asked with exactly its own identity
-/// (a user with no groups, a group with no user), through the whole chain.
-pub fn who_can(ws: &Workspace, review: &Attributes, subjects: &[Identity]) -> Vec<Identity> {
-    subjects
-        .iter()
-        .filter(|id| {
-            let who = id.attributes(&review.namespace);
-            let a = Attributes {
-                user: who.user,
-                groups: who.groups,
-                ..review.clone()
-            };
-            ws.chain.authorize(&a).is_allowed()
+/// Who may make the request: exactly the subjects [`crate::query::who_can`] lists (a subject
+/// is listed iff a request made by exactly that identity, with no other groups, is allowed by
+/// the chain), so `kauthz test` and `kauthz who-can` agree by construction. An empty
+/// namespace (`-A`) is the request across all namespaces at once, as `can-i -A` asks it.
+/// Sorted: Users, Groups, ServiceAccounts (see [`Identity`]), then the other shapes.
+pub fn who_can(ws: &Workspace, review: &Attributes) -> Vec<Allowed> {
+    use crate::query::EVERYONE;
+    use crate::query::who_can::{allowed_subjects, who_can as query};
+    let answer = query(ws, review);
+    let mut out: Vec<Allowed> = allowed_subjects(&answer)
+        .into_iter()
+        .map(|s| {
+            if s.kind == EVERYONE {
+                Allowed::Other("Everyone".into())
+            } else if s.is_conjunctive() {
+                Allowed::Other(format!("User:{}+Group:{}", s.name, s.in_group))
+            } else {
+                match s.kind.as_str() {
+                    "User" => Allowed::Identity(Identity::user(&s.name)),
+                    "Group" => Allowed::Identity(Identity::Group(s.name)),
+                    _ => Allowed::Identity(Identity::ServiceAccount {
+                        namespace: s.namespace,
+                        name: s.name,
+                    }),
+                }
+            }
         })
-        .cloned()
-        .collect()
-}
-
-/// The near-miss summary for a denied request: which rules came close and what they lack.
-/// Returns `None` until the `explain` module is wired in here (the integrator's hook).
-pub fn near_miss_summary(_ws: &Workspace, _request: &Attributes) -> Option<String> {
-    None
-}
-
-/// Runs one test. `subjects` is [`named_subjects`] (computed once per run).
-pub fn run(ws: &Workspace, test: &TestCase, subjects: &[Identity]) -> TestResult {
-    let checks = test
-        .checks
-        .iter()
-        .map(|c| run_check(ws, c, subjects))
         .collect();
+    if answer.everyone {
+        out.push(Allowed::Other("Everyone".into()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Near misses shown for a failing check (the rest are in `kauthz explain`).
+pub const NEAR_MISSES_SHOWN: usize = 3;
+
+/// The near-miss summary for a denied request, from [`crate::explain::explain`]: the
+/// [`NEAR_MISSES_SHOWN`] most useful near misses, one line each (`near miss: ...`), then
+/// `fix: ...` when explain proved a fix by re-evaluation. `None` when the request is allowed
+/// or explain finds nothing to say.
+pub fn near_miss_summary(ws: &Workspace, request: &Attributes) -> Option<String> {
+    let e = crate::explain::explain(ws, request);
+    if e.allowed {
+        return None;
+    }
+    let mut lines: Vec<String> = e
+        .near_misses
+        .iter()
+        .take(NEAR_MISSES_SHOWN)
+        .map(|m| format!("near miss: {}", m.summary))
+        .collect();
+    if e.near_misses.len() > NEAR_MISSES_SHOWN {
+        lines.push(format!(
+            "… and {} more (`kauthz explain` lists them)",
+            e.near_misses.len() - NEAR_MISSES_SHOWN
+        ));
+    }
+    if let Some(f) = &e.fix {
+        let subject = if f.subject.namespace.is_empty() {
+            format!("{} {}", f.subject.kind, f.subject.name)
+        } else {
+            format!(
+                "{} {}/{}",
+                f.subject.kind, f.subject.namespace, f.subject.name
+            )
+        };
+        let place = if f.namespace.is_empty() {
+            String::new()
+        } else {
+            format!(" in {}", f.namespace)
+        };
+        lines.push(format!(
+            "fix: {} and {} `{}`{place} granting {} to {subject}",
+            f.role_kind,
+            f.binding_kind,
+            f.name,
+            f.rule.display()
+        ));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+/// Runs one test.
+pub fn run(ws: &Workspace, test: &TestCase) -> TestResult {
+    let checks = test.checks.iter().map(|c| run_check(ws, c)).collect();
     TestResult { checks }
 }
 
-fn run_check(ws: &Workspace, c: &Check, subjects: &[Identity]) -> CheckResult {
+fn run_check(ws: &Workspace, c: &Check) -> CheckResult {
     let q = match resolve(ws, c) {
         Ok(q) => q,
         Err(p) => {
@@ -255,9 +307,10 @@ fn run_check(ws: &Workspace, c: &Check, subjects: &[Identity]) -> CheckResult {
             }
         }
         CheckKind::WhoCan => {
-            let allowed = who_can(ws, &q.review, subjects);
-            let expected: BTreeSet<&Identity> = c.only.iter().collect();
-            let actual: BTreeSet<&Identity> = allowed.iter().collect();
+            let allowed = who_can(ws, &q.review);
+            let expected: BTreeSet<Allowed> =
+                c.only.iter().cloned().map(Allowed::Identity).collect();
+            let actual: BTreeSet<Allowed> = allowed.iter().cloned().collect();
             let unexpected: Vec<String> = actual.difference(&expected).map(|i| i.spec()).collect();
             let missing: Vec<String> = expected.difference(&actual).map(|i| i.spec()).collect();
             let mut detail = Vec::new();
@@ -268,7 +321,7 @@ fn run_check(ws: &Workspace, c: &Check, subjects: &[Identity]) -> CheckResult {
                 detail.push(format!("not allowed: {}", missing.join(", ")));
             }
             if !detail.is_empty() {
-                let all: Vec<String> = allowed.iter().map(Identity::spec).collect();
+                let all: Vec<String> = allowed.iter().map(Allowed::spec).collect();
                 detail.push(format!("allowed: {}", all.join(", ")));
             }
             CheckResult {

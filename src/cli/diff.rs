@@ -91,12 +91,15 @@ pub fn run(args: DiffArgs) -> u8 {
         keep_text: false,
     };
     let (base, base_name, head, head_name) = match &args.git {
-        None => (
-            load(&[Input::Path(PathBuf::from(&args.paths[0]))], &options),
-            args.paths[0].clone(),
-            load(&[Input::Path(PathBuf::from(&args.paths[1]))], &options),
-            args.paths[1].clone(),
-        ),
+        None => {
+            // Each load parses in parallel already; joining them overlaps the sequential
+            // parts (reading, converting, building) of one side with the other.
+            let (base, head) = rayon::join(
+                || load(&[Input::Path(PathBuf::from(&args.paths[0]))], &options),
+                || load(&[Input::Path(PathBuf::from(&args.paths[1]))], &options),
+            );
+            (base, args.paths[0].clone(), head, args.paths[1].clone())
+        }
         Some(rev) => {
             let base = match load_git(rev, &args.paths, exclude.as_ref()) {
                 Ok(b) => b,
@@ -146,6 +149,9 @@ pub fn run(args: DiffArgs) -> u8 {
         FailOn::Any => !result.is_empty(),
         FailOn::Risky => result.risky() > 0,
     };
+    // The process ends here: freeing two indexed policies (hundreds of thousands of
+    // allocations on a large cluster) would only delay the exit.
+    std::mem::forget((result, base_ws, head_ws, text));
     if failed { EXIT_NO } else { EXIT_YES }
 }
 
@@ -411,19 +417,90 @@ fn summary(d: &PolicyDiff) -> String {
     )
 }
 
-/// Grouped by subject; `+` green and `-` red on a terminal.
+/// One human line: the verbs of [`Line`]s that differ only in their verb and share the grant
+/// source (same rule of the same binding), merged (`+ get, list, watch pods  in payments`).
+struct HumanLine<'a> {
+    gained: bool,
+    verbs: Vec<&'a str>,
+    /// The first line merged: its atom (for the resource text) and scope.
+    line: Line<'a>,
+    risks: Vec<&'static str>,
+}
+
+impl HumanLine<'_> {
+    fn text(&self) -> String {
+        let atom = self.line.first.atom.to_string();
+        let rest = atom
+            .strip_prefix(self.line.first.atom.verb())
+            .unwrap_or(&atom);
+        format!("{}{rest}", self.verbs.join(", "))
+    }
+}
+
+/// Merges the lines of one subject by (gained/lost, resource or URL, scope, grant source),
+/// keeping the order of each group's first line; verbs stay in atom order (sorted).
+fn human_lines(s: &SubjectDiff) -> Vec<HumanLine<'_>> {
+    type Group<'g> = (
+        bool,
+        (u8, &'g str, &'g str, &'g str),
+        bool,
+        Vec<&'g str>,
+        &'g [String],
+        crate::diff::Via,
+    );
+    let mut out: Vec<HumanLine<'_>> = Vec::new();
+    let mut index: std::collections::HashMap<Group<'_>, usize> = std::collections::HashMap::new();
+    for l in lines(s) {
+        let (kind, group, resource, name, verb) = l.first.atom.display_key();
+        let key = (
+            l.gained,
+            (kind, group, resource, name),
+            l.cluster,
+            l.namespaces.clone(),
+            l.first.other_side_in.as_slice(),
+            l.first.via,
+        );
+        let risks = if l.gained {
+            l.first.risks.clone()
+        } else {
+            Vec::new()
+        };
+        match index.get(&key) {
+            Some(&i) => {
+                let h = &mut out[i];
+                h.verbs.push(verb);
+                h.risks.extend(risks);
+                h.risks.sort_unstable();
+                h.risks.dedup();
+            }
+            None => {
+                index.insert(key, out.len());
+                out.push(HumanLine {
+                    gained: l.gained,
+                    verbs: vec![verb],
+                    line: l,
+                    risks,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Grouped by subject; `+` green and `-` red on a terminal. Verbs of the same resource,
+/// scope and grant source share a line; the counts in the summary stay per verb.
 pub fn human(d: &PolicyDiff, color: bool) -> String {
     let mut out = String::new();
     for s in &d.subjects {
         out.push_str(&format!("{}\n", s.identity));
-        let lines = lines(s);
-        let texts: Vec<String> = lines.iter().map(|l| l.first.atom.to_string()).collect();
+        let lines = human_lines(s);
+        let texts: Vec<String> = lines.iter().map(HumanLine::text).collect();
         let width = texts.iter().map(|t| t.chars().count()).max().unwrap_or(0);
         for (l, text) in lines.iter().zip(&texts) {
             let (sign, code) = if l.gained { ('+', "32") } else { ('-', "31") };
-            let mut row = format!("{sign} {text:<width$}  {}", l.scope_text());
-            if l.gained && !l.first.risks.is_empty() {
-                row.push_str(&format!("  [{}]", l.first.risks.join(", ")));
+            let mut row = format!("{sign} {text:<width$}  {}", l.line.scope_text());
+            if !l.risks.is_empty() {
+                row.push_str(&format!("  [{}]", l.risks.join(", ")));
             }
             if color {
                 out.push_str(&format!("  \x1b[{code}m{row}\x1b[0m\n"));

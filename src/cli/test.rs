@@ -13,9 +13,7 @@ use serde_json::{Value, json};
 use super::{
     EXIT_ERROR, EXIT_NO, EXIT_YES, PolicyArgs, fail, load_workspace_with, render, write_stdout,
 };
-use crate::assertions::{
-    AssertionFile, TestResult, named_subjects, parse_file, run as run_test, validate,
-};
+use crate::assertions::{AssertionFile, TestResult, parse_file, run as run_test, validate};
 use crate::diagnostics::{Problem, Severity};
 use crate::loader::yaml::{parse_document, split_documents};
 
@@ -109,15 +107,9 @@ pub fn run(args: TestArgs) -> u8 {
     if problems.iter().any(|p| p.severity == Severity::Error) {
         return EXIT_ERROR;
     }
-    let subjects = named_subjects(&ws);
     let results: Vec<Vec<TestResult>> = files
         .iter()
-        .map(|f| {
-            f.tests
-                .iter()
-                .map(|t| run_test(&ws, t, &subjects))
-                .collect()
-        })
+        .map(|f| f.tests.iter().map(|t| run_test(&ws, t)).collect())
         .collect();
     let text = match args.format {
         Format::Human => human(&files, &results, color_stdout()),
@@ -283,7 +275,8 @@ fn junit(files: &[AssertionFile], results: &[Vec<TestResult>]) -> String {
                     c.line,
                     c.column
                 ));
-                for d in cr.detail.iter().chain(cr.near_miss.iter()) {
+                let near_miss = cr.near_miss.iter().flat_map(|n| n.lines());
+                for d in cr.detail.iter().map(String::as_str).chain(near_miss) {
                     body.push_str(&format!("  {d}\n"));
                 }
             }
@@ -321,7 +314,7 @@ fn json_report(files: &[AssertionFile], results: &[Vec<TestResult>]) -> Value {
                                 "column": c.column,
                                 "passed": cr.passed,
                                 "detail": cr.detail,
-                                "nearMiss": cr.near_miss,
+                                "nearMiss": cr.near_miss.as_ref().map(|n| n.lines().collect::<Vec<_>>()),
                             })
                         })
                         .collect();

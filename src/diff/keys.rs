@@ -78,7 +78,7 @@ pub(crate) struct KeySet<'a> {
 }
 
 impl<'a> KeySet<'a> {
-    fn insert(&mut self, k: Key<'a>, via: Via) {
+    pub(crate) fn insert(&mut self, k: Key<'a>, via: Via) {
         if let std::collections::hash_map::Entry::Vacant(e) = self.map.entry(k) {
             e.insert(via);
             if k.is_wild() {
@@ -167,12 +167,21 @@ impl<'a> KeySet<'a> {
     }
 
     /// Keeps only keys covered by no other key of the set and not by `outer`.
-    fn normalise(self, outer: Option<&KeySet<'_>>) -> KeySet<'a> {
+    pub(crate) fn normalise(self, outer: Option<&KeySet<'_>>) -> KeySet<'a> {
         let mut out = KeySet::default();
         for (k, via) in &self.map {
             if outer.is_some_and(|o| o.covers(k)) || self.covered_by_other(k) {
                 continue;
             }
+            out.insert(*k, *via);
+        }
+        out
+    }
+
+    /// The resource keys of the set (URL keys dropped).
+    pub(crate) fn without_urls(&self) -> KeySet<'a> {
+        let mut out = KeySet::default();
+        for (k, via) in self.map.iter().filter(|(k, _)| !k.url) {
             out.insert(*k, *via);
         }
         out
@@ -192,15 +201,7 @@ pub(crate) struct KeyPerms<'a> {
     pub namespaces: BTreeMap<&'a str, KeySet<'a>>,
 }
 
-impl KeyPerms<'_> {
-    pub fn allows(&self, k: &Key<'_>, namespace: &str) -> bool {
-        self.cluster.covers(k)
-            || (!namespace.is_empty()
-                && self.namespaces.get(namespace).is_some_and(|s| s.covers(k)))
-    }
-}
-
-fn rule_keys<'a>(rule: &'a PolicyRule, with_urls: bool, mut f: impl FnMut(Key<'a>)) {
+pub(crate) fn rule_keys<'a>(rule: &'a PolicyRule, with_urls: bool, mut f: impl FnMut(Key<'a>)) {
     for verb in &rule.verbs {
         for group in &rule.api_groups {
             for resource in &rule.resources {

@@ -11,20 +11,19 @@
 //! under its (unknowable) members, and a ServiceAccount's under the ServiceAccount, not under
 //! `system:serviceaccounts`.
 //!
-//! Speed: a subject's permissions depend only on the (scope, role rules) pairs of the bindings
-//! naming it. Subjects whose pairs are equal on both sides cannot have changed and are skipped
-//! without evaluation; the others are evaluated in parallel.
+//! Speed ([`roles`]): each role's keys are normalised once per side and shared; a subject's
+//! grants in a scope are the union of the role sets of its bindings there. Subjects holding
+//! the same roles (by content) in every scope on both sides are skipped without expanding
+//! anything; in a scope whose roles differ, only the roles one side lacks are united and
+//! checked against the other side's. [`effective_permissions`] stays the per-subject
+//! evaluation through [`RbacAuthorizer::rules_for`], the reference the property tests use.
 
 mod keys;
 pub mod permissions;
 pub mod risk;
+mod roles;
 pub mod subject;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use rayon::prelude::*;
-
-use crate::model::{BindingKind, PolicyRule};
 use crate::rbac::authorizer::RbacAuthorizer;
 pub use permissions::{Atom, Permissions, Via, covered, effective_permissions};
 pub use risk::risk_of;
@@ -110,49 +109,6 @@ pub fn diff_permissions(base: &Permissions, head: &Permissions) -> (Vec<Change>,
     )
 }
 
-/// Grants of `have` that `other` does not allow (the fast path of [`missing_from`]).
-fn missing_keys(have: &keys::KeyPerms<'_>, other: &keys::KeyPerms<'_>, gains: bool) -> Vec<Change> {
-    let mut out = Vec::new();
-    let mut push = |k: keys::Key<'_>, scope: Scope, via: Via| {
-        let atom = k.to_atom();
-        let risks = if gains {
-            risk_of(&atom, scope.is_cluster())
-        } else {
-            Vec::new()
-        };
-        let other_side_in = if scope.is_cluster() {
-            other
-                .namespaces
-                .iter()
-                .filter(|(_, set)| set.covers(&k))
-                .map(|(ns, _)| ns.to_string())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        out.push(Change {
-            atom,
-            scope,
-            via,
-            risks,
-            other_side_in,
-        });
-    };
-    for (k, via) in have.cluster.sorted() {
-        if !other.cluster.covers(&k) {
-            push(k, Scope::Cluster, via);
-        }
-    }
-    for (ns, set) in &have.namespaces {
-        for (k, via) in set.sorted() {
-            if !other.allows(&k, ns) {
-                push(k, Scope::Namespace(ns.to_string()), via);
-            }
-        }
-    }
-    out
-}
-
 /// Grants of `have` that `other` does not allow.
 fn missing_from(have: &Permissions, other: &Permissions, gains: bool) -> Vec<Change> {
     let mut out = Vec::new();
@@ -195,106 +151,10 @@ fn missing_from(have: &Permissions, other: &Permissions, gains: bool) -> Vec<Cha
     out
 }
 
-/// What one subject's permissions are made of: the rules of the roles its bindings lead to,
-/// cluster-wide and per namespace (each list sorted, duplicates dropped).
-#[derive(Debug, Default, PartialEq, Eq)]
-struct Signature<'a> {
-    cluster: Vec<&'a [PolicyRule]>,
-    namespaces: BTreeMap<&'a str, Vec<&'a [PolicyRule]>>,
-}
-
-/// For every identity named by a binding, its [`Signature`].
-fn signatures(rbac: &RbacAuthorizer) -> HashMap<Identity, Signature<'_>> {
-    let policy = rbac.policy();
-    let graph = rbac.graph();
-    let mut out: HashMap<Identity, Signature<'_>> = HashMap::new();
-    let lists = [
-        (&policy.cluster_role_bindings, &graph.cluster_role_bindings),
-        (&policy.role_bindings, &graph.role_bindings),
-    ];
-    for (bindings, nodes) in lists {
-        for (binding, &node) in bindings.iter().zip(nodes.iter()) {
-            let rules: &[PolicyRule] = graph
-                .role_of(node)
-                .and_then(|r| rbac.rules_of(r).ok())
-                .unwrap_or(&[]);
-            if rules.is_empty() {
-                continue;
-            }
-            let ns = match binding.kind {
-                BindingKind::ClusterRoleBinding => "",
-                BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-            };
-            for s in &binding.subjects {
-                if let Some(id) = Identity::of_subject(s, ns) {
-                    let sig = out.entry(id).or_default();
-                    match binding.kind {
-                        BindingKind::ClusterRoleBinding => sig.cluster.push(rules),
-                        BindingKind::RoleBinding => {
-                            sig.namespaces.entry(ns).or_default().push(rules)
-                        }
-                    }
-                }
-            }
-        }
-    }
-    for sig in out.values_mut() {
-        sig.cluster.sort_unstable();
-        sig.cluster.dedup();
-        for parts in sig.namespaces.values_mut() {
-            parts.sort_unstable();
-            parts.dedup();
-        }
-    }
-    out
-}
-
-/// The namespaces to evaluate for a subject: those whose RoleBindings differ. A namespace
-/// whose parts are equal on both sides cannot change (each side's grants there are allowed by
-/// the other's). When the cluster-wide parts differ, every namespace is evaluated, so a
-/// cluster-wide change can say where the other side still (or already) grants it.
-fn changed_namespaces<'a>(
-    base: Option<&Signature<'a>>,
-    head: Option<&Signature<'a>>,
-) -> BTreeSet<&'a str> {
-    let empty = Signature::default();
-    let (b, h) = (base.unwrap_or(&empty), head.unwrap_or(&empty));
-    let cluster_changed = b.cluster != h.cluster;
-    b.namespaces
-        .keys()
-        .chain(h.namespaces.keys())
-        .filter(|ns| cluster_changed || b.namespaces.get(*ns) != h.namespaces.get(*ns))
-        .copied()
-        .collect()
-}
-
 /// The semantic difference between two policies: for every subject, what `head` grants that
 /// `base` does not (gained) and the reverse (lost).
 pub fn diff(base: &RbacAuthorizer, head: &RbacAuthorizer) -> PolicyDiff {
-    let (sig_base, sig_head) = rayon::join(|| signatures(base), || signatures(head));
-    let mut identities: Vec<&Identity> = sig_base
-        .keys()
-        .chain(sig_head.keys())
-        .filter(|id| sig_base.get(*id) != sig_head.get(*id))
-        .collect();
-    identities.sort_unstable();
-    identities.dedup();
-    let subjects = identities
-        .par_iter()
-        .filter_map(|id| {
-            let namespaces = changed_namespaces(sig_base.get(*id), sig_head.get(*id));
-            let b = keys::effective(base, id, namespaces.iter().copied());
-            let h = keys::effective(head, id, namespaces.iter().copied());
-            let gained = missing_keys(&h, &b, true);
-            let lost = missing_keys(&b, &h, false);
-            (!gained.is_empty() || !lost.is_empty()).then(|| SubjectDiff {
-                identity: (*id).clone(),
-                gained,
-                lost,
-            })
-        })
-        .collect();
-    PolicyDiff { subjects }
+    roles::diff(base, head)
 }
 
 /// The binding behind a change.
