@@ -1,85 +1,35 @@
-//! Which gained permissions are risky: lint-style rule ids for one atomic grant.
+//! Which gained permissions are risky: lint's security rules, asked about one atomic grant.
 //!
-//! A stand-in for lint's `security_findings_for_rule(rule, cluster_wide)`: the rule ids are the
-//! lint rules' ids, so `--fail-on risky` and the annotations keep their meaning when the
-//! integrator swaps this function for lint's (give it [`Atom::to_rule`]).
+//! A gain is risky when the rule that grants exactly it would trip one of `kauthz lint`'s
+//! security rules ([`security_findings_for_rule`]), so `diff --fail-on risky` and `lint`
+//! always agree. A cluster-wide `*` on `*/*` is also reported as `cluster-admin-binding`,
+//! which lint decides per binding.
 
-use crate::diff::permissions::{Atom, resource_covers};
+use crate::diff::permissions::Atom;
+use crate::lint::security_findings_for_rule;
 
+#[cfg(test)]
 const RBAC: &str = "rbac.authorization.k8s.io";
-const CORE: &str = "";
 
 /// The security rule ids a grant of `atom` (cluster-wide or in one namespace) matches, sorted.
 pub fn risk_of(atom: &Atom, cluster_wide: bool) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    let Atom::Resource {
+    let mut out = security_findings_for_rule(&atom.to_rule(), cluster_wide);
+    if let Atom::Resource {
         verb,
         api_group,
         resource,
         name,
     } = atom
-    else {
-        return out;
-    };
-    let verb_in = |verbs: &[&str]| verb == "*" || verbs.contains(&verb.as_str());
-    let group_in = |groups: &[&str]| api_group == "*" || groups.contains(&api_group.as_str());
-    let resource_in = |resources: &[&str]| resources.iter().any(|r| resource_covers(resource, r));
-    let rbac_objects = ["roles", "clusterroles"];
-    let rbac_all = [
-        "roles",
-        "rolebindings",
-        "clusterroles",
-        "clusterrolebindings",
-    ];
-
-    if cluster_wide && verb == "*" && api_group == "*" && resource == "*" && name.is_empty() {
+        && cluster_wide
+        && verb == "*"
+        && api_group == "*"
+        && resource == "*"
+        && name.is_empty()
+    {
         out.push("cluster-admin-binding");
     }
-    if verb == "*" {
-        out.push("wildcard-verbs");
-    }
-    if verb_in(&["get", "list", "watch"]) && group_in(&[CORE]) && resource_in(&["secrets"]) {
-        out.push("secrets-read");
-    }
-    if verb_in(&["escalate"]) && group_in(&[RBAC]) && resource_in(&rbac_objects) {
-        out.push("escalate-verb");
-    }
-    if verb_in(&["bind"]) && group_in(&[RBAC]) && resource_in(&rbac_objects) {
-        out.push("bind-verb");
-    }
-    if verb_in(&["impersonate"])
-        && group_in(&[CORE, "authentication.k8s.io"])
-        && resource_in(&["users", "groups", "serviceaccounts", "userextras", "uids"])
-    {
-        out.push("impersonate");
-    }
-    if verb_in(&["create", "update", "patch", "delete", "deletecollection"])
-        && group_in(&[RBAC])
-        && resource_in(&rbac_all)
-    {
-        out.push("rbac-write");
-    }
-    if verb_in(&["create", "get"])
-        && group_in(&[CORE])
-        && resource_in(&["pods/exec", "pods/attach", "pods/portforward"])
-    {
-        out.push("pod-exec-attach-portforward");
-    }
-    if verb_in(&["create"]) && group_in(&[CORE]) && resource_in(&["serviceaccounts/token"]) {
-        out.push("serviceaccount-token-create");
-    }
-    if verb_in(&["create"])
-        && ((group_in(&[CORE]) && resource_in(&["pods", "replicationcontrollers"]))
-            || (group_in(&["apps"])
-                && resource_in(&["deployments", "daemonsets", "statefulsets", "replicasets"]))
-            || (group_in(&["batch"]) && resource_in(&["jobs", "cronjobs"])))
-    {
-        out.push("create-workloads");
-    }
-    if group_in(&[CORE]) && resource_in(&["nodes/proxy"]) {
-        out.push("nodes-proxy");
-    }
     out.sort_unstable();
+    out.dedup();
     out
 }
 
@@ -136,6 +86,12 @@ mod tests {
             verb: "*".into(),
             path: "*".into(),
         };
-        assert!(risk_of(&url, true).is_empty());
+        // Every verb on every URL is lint's wildcard-verbs, and nothing resource-specific.
+        assert_eq!(risk_of(&url, true), ["wildcard-verbs"]);
+        let healthz = Atom::Url {
+            verb: "get".into(),
+            path: "/healthz".into(),
+        };
+        assert!(risk_of(&healthz, true).is_empty());
     }
 }
