@@ -52,11 +52,19 @@ pub struct Workspace {
     pub chain: Chain,
     pub sources: Vec<Source>,
     pub discovery: Discovery,
+    /// How many load problems were errors (malformed documents, unreadable files): the objects
+    /// they held are missing from the policy, so a gate such as `lint` must not pass.
+    pub input_errors: usize,
 }
 
 impl Workspace {
     /// Builds the chain and keeps the sources and discovery beside it.
     pub fn new(loaded: Loaded, abac: Option<AbacPolicy>, options: &EngineOptions) -> Self {
+        let input_errors = loaded
+            .problems
+            .iter()
+            .filter(|p| p.severity == crate::diagnostics::Severity::Error)
+            .count();
         let (policy, sources) = policy_set_with_sources(loaded, options.builtin);
         let discovery = Discovery::with_crds(&policy.crds);
         let rbac = RbacAuthorizer::new(policy);
@@ -64,6 +72,7 @@ impl Workspace {
             chain: Chain::new(options.modes.clone(), rbac, abac),
             sources,
             discovery,
+            input_errors,
         }
     }
 

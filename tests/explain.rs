@@ -646,6 +646,7 @@ fn workspace(roles: &[RoleObject], bindings: &[BindingObject]) -> Workspace {
         chain: Chain::new(vec![Mode::Rbac], RbacAuthorizer::new(b.build()), None),
         sources: Vec::new(),
         discovery: Discovery::builtin(),
+        input_errors: 0,
     }
 }
 

@@ -307,6 +307,12 @@ fn fail_on_sets_the_exit_code() {
     assert_eq!(exec(&["lint", "--no-config", e]).0, 1);
     assert_eq!(exec(&["lint", "--no-config", e, "--fail-on", "never"]).0, 0);
     assert_eq!(exec(&["lint", "--no-config", "does-not-exist.yaml"]).0, 2);
+    // A malformed document is an input error: its objects were not linted, so lint fails with 2
+    // even when the rest is clean.
+    assert_eq!(
+        exec(&["lint", "--no-config", "tests/fixtures/bad/wrong-types.yaml"]).0,
+        2
+    );
 }
 
 #[test]

@@ -673,6 +673,7 @@ fn workspace_with(
         chain: Chain::new(modes, RbacAuthorizer::new(b.build()), policy),
         sources: Vec::new(),
         discovery: Discovery::builtin(),
+        input_errors: 0,
     }
 }
 

@@ -218,7 +218,8 @@ pub fn run(mut args: LintArgs) -> u8 {
         Ok(w) => w,
         Err(code) => return code,
     };
-    let mut input_error = false;
+    // A malformed document was reported above; its objects are missing, so lint cannot pass.
+    let mut input_error = ws.input_errors > 0;
     let abac = match &abac_path {
         None => None,
         Some(path) => match std::fs::read(path) {
