@@ -484,3 +484,27 @@ fn bad_abac_lines_are_reported_and_good_lines_still_decide() {
         )
     );
 }
+
+#[test]
+fn top_level_help_lists_every_command() {
+    let out = run(&["--help"], None);
+    for command in [
+        "can-i",
+        "explain",
+        "who-can",
+        "where-can",
+        "matrix",
+        "graph",
+        "diff",
+        "test",
+        "lint",
+        "rules",
+        "eval",
+    ] {
+        assert!(
+            out.contains(&format!("\n  {command} ")),
+            "{command} missing from --help"
+        );
+    }
+    snap!("help", out);
+}

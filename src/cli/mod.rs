@@ -49,8 +49,6 @@ pub enum Command {
     /// Explain why a request is allowed or denied: each authorizer, each binding and rule,
     /// near misses, and the smallest fix (proved by re-evaluation)
     Explain(explain::ExplainArgs),
-    /// Decide access requests given as JSON lines; one JSON answer per line
-    Eval(eval::EvalArgs),
     /// List every subject allowed to make a request, with the bindings and roles that grant it
     #[command(name = "who-can")]
     WhoCan(who_can::WhoCanArgs),
@@ -69,6 +67,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// List the lint rules, or print one rule's documentation
     Rules(lint::RulesArgs),
+    /// Decide access requests given as JSON lines; one JSON answer per line
+    Eval(eval::EvalArgs),
 }
 
 /// Where the policy comes from and which authorizers run: shared by every command.
