@@ -17,6 +17,7 @@ pub mod explain;
 pub mod identity;
 pub mod loader;
 pub mod model;
+pub mod name;
 pub mod policy;
 pub mod query;
 pub mod question;

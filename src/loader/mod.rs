@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Problem, Severity};
 use crate::model::SourceId;
+use crate::name::Interner;
 use crate::policy::PolicyBuilder;
 pub use convert::Object;
 
@@ -105,9 +106,10 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         }
     }
     let mut loaded = Loaded::default();
+    let mut interner = Interner::new();
     for (name, path) in files {
         match read_text(&name, path.as_deref()) {
-            Ok(text) => add_text(&mut loaded, name, text, options.keep_text),
+            Ok(text) => add_text(&mut loaded, &mut interner, name, text, options.keep_text),
             Err(p) => problems.push(p),
         }
     }
@@ -119,8 +121,9 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
 /// Loads already-read texts (name, text) as if they were files, in order.
 pub fn load_texts(texts: Vec<(String, String)>, keep_text: bool) -> Loaded {
     let mut loaded = Loaded::default();
+    let mut interner = Interner::new();
     for (name, text) in texts {
-        add_text(&mut loaded, name, text, keep_text);
+        add_text(&mut loaded, &mut interner, name, text, keep_text);
     }
     sort_problems(&mut loaded.problems);
     loaded
@@ -130,8 +133,15 @@ pub fn load_texts(texts: Vec<(String, String)>, keep_text: bool) -> Loaded {
 /// results (and the parse trees in flight) stay small beside the objects they produce.
 const DOCUMENT_CHUNK: usize = 2048;
 
-/// Parses the documents of one file (in parallel) and appends what they hold to `loaded`.
-fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
+/// Parses the documents of one file (in parallel) and appends what they hold to `loaded`,
+/// their names shared through `interner` (equal strings become one allocation).
+fn add_text(
+    loaded: &mut Loaded,
+    interner: &mut Interner,
+    name: String,
+    text: String,
+    keep_text: bool,
+) {
     let source = loaded.sources.len() as SourceId;
     let shared = std::sync::OnceLock::new();
     let line_starts: Vec<u32> = std::iter::once(0)
@@ -177,7 +187,10 @@ fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
             .objects
             .reserve(results.iter().map(|r| r.objects.len()).sum());
         for r in results {
-            loaded.objects.extend(r.objects);
+            for mut o in r.objects {
+                o.share_names(interner);
+                loaded.objects.push(o);
+            }
             loaded.problems.extend(r.problems);
             for (k, n) in r.skipped {
                 *loaded.skipped.entry(k).or_default() += n;
