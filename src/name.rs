@@ -232,8 +232,12 @@ mod tests {
         assert_eq!(String::from("pods"), n);
         assert_eq!(n.to_string(), "pods");
         assert_eq!(format!("{n:?}"), format!("{:?}", "pods"));
-        assert!(Name::from("a") < Name::from("b"));
-        assert!(Name::from("Z") < Name::from("a"));
+        let sorted: Vec<Name> = ["a", "Z", "b", ""].into_iter().map(Name::from).collect();
+        let mut by_name = sorted.clone();
+        by_name.sort();
+        let mut by_str: Vec<&str> = sorted.iter().map(Name::as_str).collect();
+        by_str.sort();
+        assert_eq!(by_name, by_str);
         let h = RandomState::new();
         assert_eq!(h.hash_one(&n), h.hash_one("pods"));
         let mut m: HashMap<Name, u8> = HashMap::new();

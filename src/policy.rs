@@ -8,8 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
-    BindingKind, BindingObject, CustomResource, Name, Origin, RoleKind, RoleObject,
-    ServiceAccount,
+    BindingKind, BindingObject, CustomResource, Name, Origin, RoleKind, RoleObject, ServiceAccount,
 };
 use crate::rbac::aggregation::{AggregationReport, settle};
 

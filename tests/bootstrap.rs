@@ -12,8 +12,8 @@ use std::fmt::Write as _;
 
 use kauthz::bootstrap::{BuiltinPolicy, builtin_policy};
 use kauthz::model::{
-    AggregationRule, BindingKind, BindingObject, LabelSelector, LabelSelectorRequirement,
-    Name, PolicyRule, RoleKind, RoleObject, RoleRef, Subject,
+    AggregationRule, BindingKind, BindingObject, LabelSelector, LabelSelectorRequirement, Name,
+    PolicyRule, RoleKind, RoleObject, RoleRef, Subject,
 };
 use serde_yaml::{Mapping, Value};
 

@@ -80,7 +80,11 @@ fn role() -> impl Strategy<Value = RoleObject> {
             },
             meta: ObjectMeta {
                 name: name.into(),
-                namespace: if cluster { String::new().into() } else { ns.into() },
+                namespace: if cluster {
+                    String::new().into()
+                } else {
+                    ns.into()
+                },
                 ..ObjectMeta::default()
             },
             rule_origins: vec![Origin::default(); rules.len()],
@@ -133,7 +137,11 @@ fn binding() -> impl Strategy<Value = BindingObject> {
                 },
                 meta: ObjectMeta {
                     name: name.into(),
-                    namespace: if cluster { String::new().into() } else { ns.into() },
+                    namespace: if cluster {
+                        String::new().into()
+                    } else {
+                        ns.into()
+                    },
                     ..ObjectMeta::default()
                 },
                 subject_origins: vec![Origin::default(); subjects.len()],

@@ -19,8 +19,8 @@ use crate::decision::Verdict;
 use crate::engine::Workspace;
 use crate::identity::parse_service_account;
 use crate::model::{
-    BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
-    Subject,
+    BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject,
+    RoleRef, Subject,
 };
 use crate::policy::{PolicyBuilder, PolicySet};
 use crate::rbac::authorizer::RbacAuthorizer;

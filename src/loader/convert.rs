@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use crate::diagnostics::Problem;
 use crate::loader::yaml::{Node, Value};
-use crate::name::Interner;
 use crate::model::{
     AggregationRule, BindingKind, BindingObject, CustomResource, LabelSelector,
-    LabelSelectorRequirement, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
-    Name, ServiceAccount, SourceId, Subject,
+    LabelSelectorRequirement, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
+    ServiceAccount, SourceId, Subject,
 };
+use crate::name::Interner;
 
 pub const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
 
