@@ -331,3 +331,51 @@ fn io_reason(e: &std::io::Error) -> String {
         _ => e.to_string().to_lowercase(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Name;
+
+    fn binding(name: &str) -> String {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: ns-1\nsubjects:\n- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: alice\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
+        )
+    }
+
+    #[test]
+    fn equal_strings_share_one_allocation_across_documents_and_files() {
+        let texts = vec![
+            (
+                "a.yaml".to_string(),
+                format!("{}---\n{}", binding("b1"), binding("b2")),
+            ),
+            ("b.yaml".to_string(), binding("b3")),
+        ];
+        let loaded = load_texts(texts, false);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let bindings: Vec<_> = loaded
+            .objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Binding(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bindings.len(), 3);
+        let first = bindings[0];
+        assert!(Name::ptr_eq(
+            &first.subjects[0].api_group,
+            &first.role_ref.api_group
+        ));
+        for b in &bindings[1..] {
+            assert!(Name::ptr_eq(&b.meta.namespace, &first.meta.namespace));
+            assert!(Name::ptr_eq(&b.subjects[0].kind, &first.subjects[0].kind));
+            assert!(Name::ptr_eq(&b.subjects[0].name, &first.subjects[0].name));
+            assert!(Name::ptr_eq(&b.role_ref.kind, &first.role_ref.kind));
+            assert!(Name::ptr_eq(&b.role_ref.name, &first.role_ref.name));
+            assert!(!Name::ptr_eq(&b.meta.name, &first.meta.name));
+        }
+        assert_eq!(bindings[2].meta.name, "b3");
+    }
+}
