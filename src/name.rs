@@ -8,10 +8,11 @@
 //! serialises as the string, so code written against `String` fields mostly keeps compiling.
 
 use std::borrow::Borrow;
-use std::collections::HashSet;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::{Arc, LazyLock};
+
+use rustc_hash::FxHashSet;
 
 /// An immutable shared string. Equality, order and hash are those of the `str` it holds.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -166,7 +167,8 @@ impl<'de> serde::Deserialize<'de> for Name {
 /// Gives equal strings one shared [`Name`]. One per load; dropped when the load ends.
 #[derive(Debug, Default)]
 pub struct Interner {
-    names: HashSet<Name>,
+    // Fx: the load hashes every short string it reads once; SipHash made that 10% of the load.
+    names: FxHashSet<Name>,
 }
 
 impl Interner {
@@ -185,6 +187,15 @@ impl Interner {
         let n = Name::new(s);
         self.names.insert(n.clone());
         n
+    }
+
+    /// The shared name for `s` if it was interned, else a new unshared one (for readers that
+    /// cannot intern, like parallel workers; [`Interner::share`] fixes it up later).
+    pub fn name(&self, s: &str) -> Name {
+        match self.names.get(s) {
+            Some(n) => n.clone(),
+            None => Name::new(s),
+        }
     }
 
     /// Replaces `name` by the shared copy of its text (keeping it when it is the first).

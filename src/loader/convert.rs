@@ -81,6 +81,9 @@ pub struct Ctx<'a> {
     /// none, and copying every text would double the load's memory.
     pub shared: &'a std::sync::OnceLock<Arc<str>>,
     pub line_starts: &'a [u32],
+    /// Names interned by earlier chunks of the load, read-only while documents convert in
+    /// parallel: a string seen before is shared at once instead of allocated and replaced.
+    pub names: &'a Interner,
     pub problems: Vec<Problem>,
     pub objects: Vec<Object>,
     /// Kinds skipped, with counts.
@@ -189,12 +192,14 @@ impl<'a> Ctx<'a> {
 
     /// [`Self::required_str`] as a [`Name`] (interned when the load merges results).
     fn required_name(&mut self, parent: &Node, key: &str, what: &str) -> Option<Name> {
-        self.required_text(parent, key, what).map(Name::new)
+        let names = self.names;
+        self.required_text(parent, key, what).map(|s| names.name(s))
     }
 
     /// [`Self::opt_str`] as a [`Name`].
     fn opt_name(&mut self, parent: &Node, key: &str) -> Option<Name> {
-        self.opt_text(parent, key).map(Name::new)
+        let names = self.names;
+        self.opt_text(parent, key).map(|s| names.name(s))
     }
 
     fn type_problem(&mut self, n: &Node, key: &str, expected: &str, found: &str) {
@@ -222,10 +227,16 @@ impl<'a> Ctx<'a> {
 
     /// [`Self::str_list`] as [`Name`]s.
     fn name_list(&mut self, parent: &Node, key: &str) -> Option<Vec<Name>> {
-        self.text_list(parent, key, Name::new)
+        let names = self.names;
+        self.text_list(parent, key, |s| names.name(s))
     }
 
-    fn text_list<T>(&mut self, parent: &Node, key: &str, make: fn(&str) -> T) -> Option<Vec<T>> {
+    fn text_list<T>(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        make: impl Fn(&str) -> T,
+    ) -> Option<Vec<T>> {
         let Some(n) = parent.get(key) else {
             return Some(Vec::new());
         };

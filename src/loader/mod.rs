@@ -150,6 +150,7 @@ fn add_text(
     let documents = yaml::split_documents(&text);
     loaded.documents += documents.len();
     for chunk in documents.chunks(DOCUMENT_CHUNK) {
+        let names: &Interner = interner;
         let results: Vec<DocResult> = chunk
             .par_iter()
             .map(|&(s, e)| {
@@ -159,6 +160,7 @@ fn add_text(
                     text: &text,
                     shared: &shared,
                     line_starts: &line_starts,
+                    names,
                     problems: Vec::new(),
                     objects: Vec::new(),
                     skipped: BTreeMap::new(),
