@@ -18,6 +18,7 @@ pub mod identity;
 pub mod lint;
 pub mod loader;
 pub mod model;
+pub mod name;
 pub mod policy;
 pub mod query;
 pub mod question;

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+pub use crate::name::Name;
+
 /// Index of a source in [`crate::loader::Sources`]; `u32::MAX` marks built-in objects.
 pub type SourceId = u32;
 
@@ -37,11 +39,11 @@ impl Origin {
 /// One rule of a Role or ClusterRole (`rbac.authorization.k8s.io/v1` PolicyRule).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PolicyRule {
-    pub verbs: Vec<String>,
-    pub api_groups: Vec<String>,
-    pub resources: Vec<String>,
-    pub resource_names: Vec<String>,
-    pub non_resource_urls: Vec<String>,
+    pub verbs: Vec<Name>,
+    pub api_groups: Vec<Name>,
+    pub resources: Vec<Name>,
+    pub resource_names: Vec<Name>,
+    pub non_resource_urls: Vec<Name>,
 }
 
 impl PolicyRule {
@@ -99,9 +101,9 @@ impl fmt::Display for BindingKind {
 /// The parts of `metadata` that matter to authorization and to reporting.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectMeta {
-    pub name: String,
+    pub name: Name,
     /// Empty for cluster-scoped objects.
-    pub namespace: String,
+    pub namespace: Name,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
     /// Where the object (its document or list item) starts.
@@ -143,18 +145,18 @@ pub struct RoleObject {
 /// A subject of a binding.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Subject {
-    pub kind: String,
-    pub api_group: String,
-    pub name: String,
-    pub namespace: String,
+    pub kind: Name,
+    pub api_group: Name,
+    pub name: Name,
+    pub namespace: Name,
 }
 
 /// `roleRef` of a binding.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RoleRef {
-    pub api_group: String,
-    pub kind: String,
-    pub name: String,
+    pub api_group: Name,
+    pub kind: Name,
+    pub name: Name,
 }
 
 /// A RoleBinding or a ClusterRoleBinding.
@@ -189,7 +191,7 @@ pub struct CustomResource {
 /// A ServiceAccount seen in the input (lint uses these; evaluation does not need them).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServiceAccount {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Name,
+    pub name: Name,
     pub origin: Origin,
 }

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{
-    BindingKind, BindingObject, CustomResource, Origin, RoleKind, RoleObject, ServiceAccount,
+    BindingKind, BindingObject, CustomResource, Name, Origin, RoleKind, RoleObject, ServiceAccount,
 };
 use crate::rbac::aggregation::{AggregationReport, settle};
 
@@ -27,10 +27,10 @@ pub struct Replacement {
 pub struct PolicyBuilder {
     // Boxed: a B-tree node holds eleven values, and inline objects made the builder's nodes
     // (built for every load, dropped at `build`) a tenth of the large cluster's peak memory.
-    roles: BTreeMap<(RoleKind, String, String), Box<RoleObject>>,
-    bindings: BTreeMap<(BindingKind, String, String), Box<BindingObject>>,
+    roles: BTreeMap<(RoleKind, Name, Name), Box<RoleObject>>,
+    bindings: BTreeMap<(BindingKind, Name, Name), Box<BindingObject>>,
     crds: BTreeMap<(String, String), CustomResource>,
-    service_accounts: BTreeMap<(String, String), ServiceAccount>,
+    service_accounts: BTreeMap<(Name, Name), ServiceAccount>,
     replacements: Vec<Replacement>,
 }
 
@@ -95,8 +95,8 @@ impl PolicyBuilder {
         }
         self.replacements.push(Replacement {
             kind,
-            namespace: old.namespace.clone(),
-            name: old.name.clone(),
+            namespace: old.namespace.to_string(),
+            name: old.name.to_string(),
             replaced: old.origin,
             winner,
         });
@@ -114,7 +114,7 @@ impl PolicyBuilder {
         for ((kind, _, name), role) in self.roles {
             match kind {
                 RoleKind::ClusterRole => {
-                    cluster_roles.insert(name, *role);
+                    cluster_roles.insert(name.to_string(), *role);
                 }
                 RoleKind::Role => roles.push(*role),
             }
@@ -171,8 +171,8 @@ pub struct PolicySet {
     pub service_accounts: Vec<ServiceAccount>,
     pub replacements: Vec<Replacement>,
     pub aggregation: AggregationReport,
-    cluster_role_index: HashMap<String, u32>,
-    role_index: HashMap<(String, String), u32>,
+    cluster_role_index: HashMap<Name, u32>,
+    role_index: HashMap<(Name, Name), u32>,
 }
 
 impl PolicySet {
@@ -184,7 +184,7 @@ impl PolicySet {
 
     pub fn role(&self, namespace: &str, name: &str) -> Option<&RoleObject> {
         self.role_index
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(&(Name::from(namespace), Name::from(name)))
             .map(|&i| &self.roles[i as usize])
     }
 
@@ -194,7 +194,7 @@ impl PolicySet {
 
     pub fn role_position(&self, namespace: &str, name: &str) -> Option<u32> {
         self.role_index
-            .get(&(namespace.to_string(), name.to_string()))
+            .get(&(Name::from(namespace), Name::from(name)))
             .copied()
     }
 

@@ -39,10 +39,10 @@ fn names(l: &Loaded) -> Vec<String> {
     l.objects
         .iter()
         .map(|o| match o {
-            Object::Role(r) => r.meta.name.clone(),
-            Object::Binding(b) => b.meta.name.clone(),
+            Object::Role(r) => r.meta.name.to_string(),
+            Object::Binding(b) => b.meta.name.to_string(),
             Object::Crd(c) => c.plural.clone(),
-            Object::ServiceAccount(s) => s.name.clone(),
+            Object::ServiceAccount(s) => s.name.to_string(),
         })
         .collect()
 }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use kauthz::bootstrap::{BuiltinPolicy, builtin_policy};
 use kauthz::model::{
-    AggregationRule, BindingKind, BindingObject, LabelSelector, LabelSelectorRequirement,
+    AggregationRule, BindingKind, BindingObject, LabelSelector, LabelSelectorRequirement, Name,
     PolicyRule, RoleKind, RoleObject, RoleRef, Subject,
 };
 use serde_yaml::{Mapping, Value};
@@ -106,6 +106,10 @@ fn string(value: &Value, what: &str) -> String {
 }
 
 /// A list of strings; null or missing is the empty list, as the API treats it.
+fn names(value: &Value, what: &str) -> Vec<Name> {
+    strings(value, what).into_iter().map(Name::from).collect()
+}
+
 fn strings(value: &Value, what: &str) -> Vec<String> {
     match value {
         Value::Null => Vec::new(),
@@ -172,11 +176,11 @@ fn policy_rule(value: &Value, what: &str) -> PolicyRule {
         what,
     );
     PolicyRule {
-        verbs: strings(&value["verbs"], what),
-        api_groups: strings(&value["apiGroups"], what),
-        resources: strings(&value["resources"], what),
-        resource_names: strings(&value["resourceNames"], what),
-        non_resource_urls: strings(&value["nonResourceURLs"], what),
+        verbs: names(&value["verbs"], what),
+        api_groups: names(&value["apiGroups"], what),
+        resources: names(&value["resources"], what),
+        resource_names: names(&value["resourceNames"], what),
+        non_resource_urls: names(&value["nonResourceURLs"], what),
     }
 }
 
@@ -274,10 +278,10 @@ fn upstream_binding(item: &Value, file: &str) -> UpstreamBinding {
             .map(|s| {
                 only_fields(s, &["kind", "apiGroup", "name", "namespace"], &what);
                 Subject {
-                    kind: string(&s["kind"], &what),
-                    api_group: string(&s["apiGroup"], &what),
-                    name: string(&s["name"], &what),
-                    namespace: string(&s["namespace"], &what),
+                    kind: string(&s["kind"], &what).into(),
+                    api_group: string(&s["apiGroup"], &what).into(),
+                    name: string(&s["name"], &what).into(),
+                    namespace: string(&s["namespace"], &what).into(),
                 }
             })
             .collect(),
@@ -285,9 +289,9 @@ fn upstream_binding(item: &Value, file: &str) -> UpstreamBinding {
     };
     UpstreamBinding {
         role_ref: RoleRef {
-            api_group: string(&role_ref["apiGroup"], &what),
-            kind: string(&role_ref["kind"], &what),
-            name: string(&role_ref["name"], &what),
+            api_group: string(&role_ref["apiGroup"], &what).into(),
+            kind: string(&role_ref["kind"], &what).into(),
+            name: string(&role_ref["name"], &what).into(),
         },
         subjects,
         meta,
@@ -521,19 +525,19 @@ fn expected_extra_bindings_match_upstream_definition() {
         assert_eq!(
             binding.role_ref,
             RoleRef {
-                api_group: "rbac.authorization.k8s.io".to_owned(),
-                kind: "ClusterRole".to_owned(),
-                name: name.to_owned(),
+                api_group: "rbac.authorization.k8s.io".to_owned().into(),
+                kind: "ClusterRole".to_owned().into(),
+                name: name.to_owned().into(),
             },
             "{name}"
         );
         assert_eq!(
             binding.subjects,
             [Subject {
-                kind: "Group".to_owned(),
-                api_group: "rbac.authorization.k8s.io".to_owned(),
-                name: group.to_owned(),
-                namespace: String::new(),
+                kind: "Group".to_owned().into(),
+                api_group: "rbac.authorization.k8s.io".to_owned().into(),
+                name: group.to_owned().into(),
+                namespace: String::new().into(),
             }],
             "{name}"
         );
@@ -574,7 +578,7 @@ fn comparison_reports_differences() {
         .iter_mut()
         .find(|r| r.meta.name == "system:node")
         .unwrap();
-    node.rules[3].verbs.push("delete".to_owned());
+    node.rules[3].verbs.push("delete".to_owned().into());
     node.rules.swap(0, 1);
     changed.bindings[0].subjects.clear();
     changed.roles.retain(|r| r.meta.name != "system:heapster");

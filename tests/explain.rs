@@ -19,8 +19,8 @@ use kauthz::explain::fix::{evaluate_with, fix_objects, fix_rule, fix_subject};
 use kauthz::explain::message::parse_forbidden_message;
 use kauthz::explain::{NearMissKind, explain};
 use kauthz::model::{
-    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
-    Subject,
+    BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject,
+    RoleRef, Subject,
 };
 use kauthz::policy::PolicyBuilder;
 use kauthz::rbac::authorizer::RbacAuthorizer;
@@ -494,13 +494,17 @@ fn pick(xs: &'static [&'static str]) -> impl Strategy<Value = String> {
     prop::sample::select(xs).prop_map(str::to_string)
 }
 
+fn pick_name(xs: &'static [&'static str]) -> impl Strategy<Value = Name> {
+    prop::sample::select(xs).prop_map(Name::from)
+}
+
 fn rule() -> impl Strategy<Value = PolicyRule> {
     prop_oneof![
         4 => (
-            prop::collection::vec(pick(VERBS), 1..3),
-            prop::collection::vec(pick(GROUP_NAMES), 1..2),
-            prop::collection::vec(pick(RESOURCES), 1..3),
-            prop::collection::vec(pick(&["x", "y"]), 0..2),
+            prop::collection::vec(pick_name(VERBS), 1..3),
+            prop::collection::vec(pick_name(GROUP_NAMES), 1..2),
+            prop::collection::vec(pick_name(RESOURCES), 1..3),
+            prop::collection::vec(pick_name(&["x", "y"]), 0..2),
         )
             .prop_map(|(verbs, api_groups, resources, resource_names)| PolicyRule {
                 verbs,
@@ -510,8 +514,8 @@ fn rule() -> impl Strategy<Value = PolicyRule> {
                 non_resource_urls: vec![],
             }),
         1 => (
-            prop::collection::vec(pick(VERBS), 1..3),
-            prop::collection::vec(pick(&["/healthz", "/healthz/*", "/api*", "*"]), 1..3),
+            prop::collection::vec(pick_name(VERBS), 1..3),
+            prop::collection::vec(pick_name(&["/healthz", "/healthz/*", "/api*", "*"]), 1..3),
         )
             .prop_map(|(verbs, non_resource_urls)| PolicyRule {
                 verbs,
@@ -535,8 +539,12 @@ fn role() -> impl Strategy<Value = RoleObject> {
                 RoleKind::Role
             },
             meta: ObjectMeta {
-                name,
-                namespace: if cluster { String::new() } else { ns },
+                name: name.into(),
+                namespace: if cluster {
+                    String::new().into()
+                } else {
+                    ns.into()
+                },
                 ..ObjectMeta::default()
             },
             rule_origins: vec![Origin::default(); rules.len()],
@@ -549,18 +557,18 @@ fn subject() -> impl Strategy<Value = Subject> {
     prop_oneof![
         pick(USERS).prop_map(|name| Subject {
             kind: "User".into(),
-            name,
+            name: name.into(),
             ..Subject::default()
         }),
         pick(GROUPS).prop_map(|name| Subject {
             kind: "Group".into(),
-            name,
+            name: name.into(),
             ..Subject::default()
         }),
         (pick(&["a", "b", ""]), pick(&["sa", "other"])).prop_map(|(namespace, name)| Subject {
             kind: "ServiceAccount".into(),
-            name,
-            namespace,
+            name: name.into(),
+            namespace: namespace.into(),
             ..Subject::default()
         }),
     ]
@@ -583,16 +591,20 @@ fn binding() -> impl Strategy<Value = BindingObject> {
                     BindingKind::RoleBinding
                 },
                 meta: ObjectMeta {
-                    name,
-                    namespace: if cluster { String::new() } else { ns },
+                    name: name.into(),
+                    namespace: if cluster {
+                        String::new().into()
+                    } else {
+                        ns.into()
+                    },
                     ..ObjectMeta::default()
                 },
                 subject_origins: vec![Origin::default(); subjects.len()],
                 subjects,
                 role_ref: RoleRef {
                     api_group: "rbac.authorization.k8s.io".into(),
-                    kind: ref_kind,
-                    name: ref_name,
+                    kind: ref_kind.into(),
+                    name: ref_name.into(),
                 },
                 role_ref_origin: Origin::default(),
             },

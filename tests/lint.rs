@@ -149,9 +149,9 @@ fn security_findings_for_rule_matches_the_security_fixtures() {
     use kauthz::lint::security_findings_for_rule;
     use kauthz::model::PolicyRule;
     let r = |verbs: &[&str], groups: &[&str], resources: &[&str]| PolicyRule {
-        verbs: verbs.iter().map(|s| s.to_string()).collect(),
-        api_groups: groups.iter().map(|s| s.to_string()).collect(),
-        resources: resources.iter().map(|s| s.to_string()).collect(),
+        verbs: verbs.iter().map(|s| (*s).into()).collect(),
+        api_groups: groups.iter().map(|s| (*s).into()).collect(),
+        resources: resources.iter().map(|s| (*s).into()).collect(),
         ..PolicyRule::default()
     };
     assert_eq!(
@@ -424,9 +424,9 @@ mod properties {
     const NAMES: &[&str] = &["a", "b"];
     const URLS: &[&str] = &["/healthz", "/healthz/*", "/api*", "*"];
 
-    fn pick(from: &'static [&'static str]) -> impl Strategy<Value = Vec<String>> {
+    fn pick(from: &'static [&'static str]) -> impl Strategy<Value = Vec<kauthz::model::Name>> {
         proptest::sample::subsequence(from, 0..=from.len())
-            .prop_map(|v| v.into_iter().map(String::from).collect())
+            .prop_map(|v| v.into_iter().map(kauthz::model::Name::from).collect())
     }
 
     fn rule() -> impl Strategy<Value = PolicyRule> {

@@ -18,8 +18,8 @@ mod namespaced;
 use std::collections::BTreeMap;
 
 use crate::model::{
-    AggregationRule, BindingKind, BindingObject, LabelSelector, ObjectMeta, Origin, PolicyRule,
-    RoleKind, RoleObject, RoleRef, Subject,
+    AggregationRule, BindingKind, BindingObject, LabelSelector, Name, ObjectMeta, Origin,
+    PolicyRule, RoleKind, RoleObject, RoleRef, Subject,
 };
 
 /// The built-in policy, in a deterministic order: roles sorted by (kind, namespace, name) and
@@ -177,8 +177,8 @@ impl Rule {
     }
 }
 
-fn normalized(values: &[&str]) -> Vec<String> {
-    let mut owned: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+fn normalized(values: &[&str]) -> Vec<Name> {
+    let mut owned: Vec<Name> = values.iter().map(|v| Name::from(*v)).collect();
     if !values.is_sorted_by(|a, b| a < b) {
         owned.sort_unstable();
         owned.dedup();
@@ -195,8 +195,8 @@ fn events_rule() -> Rule {
 
 fn bootstrap_meta(name: &str, namespace: &str) -> ObjectMeta {
     ObjectMeta {
-        name: name.to_owned(),
-        namespace: namespace.to_owned(),
+        name: name.into(),
+        namespace: namespace.into(),
         labels: BTreeMap::from([(
             BOOTSTRAPPING_LABEL.to_owned(),
             BOOTSTRAPPING_VALUE.to_owned(),
@@ -263,9 +263,9 @@ fn cluster_binding(cluster_role: &str) -> Binding {
         name: cluster_role.to_owned(),
         namespace: String::new(),
         role_ref: RoleRef {
-            api_group: RBAC_GROUP.to_owned(),
-            kind: RoleKind::ClusterRole.as_str().to_owned(),
-            name: cluster_role.to_owned(),
+            api_group: RBAC_GROUP.into(),
+            kind: RoleKind::ClusterRole.as_str().into(),
+            name: cluster_role.into(),
         },
         subjects: Vec::new(),
     }
@@ -277,9 +277,9 @@ fn role_binding(namespace: &str, role: &str) -> Binding {
         name: role.to_owned(),
         namespace: namespace.to_owned(),
         role_ref: RoleRef {
-            api_group: RBAC_GROUP.to_owned(),
-            kind: RoleKind::Role.as_str().to_owned(),
-            name: role.to_owned(),
+            api_group: RBAC_GROUP.into(),
+            kind: RoleKind::Role.as_str().into(),
+            name: role.into(),
         },
         subjects: Vec::new(),
     }
@@ -303,20 +303,20 @@ impl Binding {
     // objects and carry no apiGroup (upstream leaves it empty).
     fn rbac_subjects(mut self, kind: &str, names: &[&str]) -> Binding {
         self.subjects.extend(names.iter().map(|name| Subject {
-            kind: kind.to_owned(),
-            api_group: RBAC_GROUP.to_owned(),
-            name: (*name).to_owned(),
-            namespace: String::new(),
+            kind: kind.into(),
+            api_group: RBAC_GROUP.into(),
+            name: (*name).into(),
+            namespace: Name::default(),
         }));
         self
     }
 
     fn service_accounts(mut self, namespace: &str, names: &[&str]) -> Binding {
         self.subjects.extend(names.iter().map(|name| Subject {
-            kind: "ServiceAccount".to_owned(),
-            api_group: String::new(),
-            name: (*name).to_owned(),
-            namespace: namespace.to_owned(),
+            kind: "ServiceAccount".into(),
+            api_group: Name::default(),
+            name: (*name).into(),
+            namespace: namespace.into(),
         }));
         self
     }

@@ -76,19 +76,19 @@ impl Atom {
                 resource,
                 name,
             } => PolicyRule {
-                verbs: vec![verb.clone()],
-                api_groups: vec![api_group.clone()],
-                resources: vec![resource.clone()],
+                verbs: vec![verb.clone().into()],
+                api_groups: vec![api_group.clone().into()],
+                resources: vec![resource.clone().into()],
                 resource_names: if name.is_empty() {
                     Vec::new()
                 } else {
-                    vec![name.clone()]
+                    vec![name.clone().into()]
                 },
                 non_resource_urls: Vec::new(),
             },
             Atom::Url { verb, path } => PolicyRule {
-                verbs: vec![verb.clone()],
-                non_resource_urls: vec![path.clone()],
+                verbs: vec![verb.clone().into()],
+                non_resource_urls: vec![path.clone().into()],
                 ..PolicyRule::default()
             },
         }
@@ -277,26 +277,26 @@ pub fn rule_atoms(rule: &PolicyRule) -> Vec<Atom> {
             for resource in &rule.resources {
                 if rule.resource_names.is_empty() {
                     out.push(Atom::Resource {
-                        verb: verb.clone(),
-                        api_group: group.clone(),
-                        resource: resource.clone(),
+                        verb: verb.to_string(),
+                        api_group: group.to_string(),
+                        resource: resource.to_string(),
                         name: String::new(),
                     });
                 }
                 for name in &rule.resource_names {
                     out.push(Atom::Resource {
-                        verb: verb.clone(),
-                        api_group: group.clone(),
-                        resource: resource.clone(),
-                        name: name.clone(),
+                        verb: verb.to_string(),
+                        api_group: group.to_string(),
+                        resource: resource.to_string(),
+                        name: name.to_string(),
                     });
                 }
             }
         }
         for path in &rule.non_resource_urls {
             out.push(Atom::Url {
-                verb: verb.clone(),
-                path: path.clone(),
+                verb: verb.to_string(),
+                path: path.to_string(),
             });
         }
     }

@@ -26,7 +26,7 @@ impl Identity {
     pub fn of_subject(subject: &Subject, binding_namespace: &str) -> Option<Identity> {
         match subject.kind.as_str() {
             "User" => Some(Identity::user(&subject.name)),
-            "Group" => Some(Identity::Group(subject.name.clone())),
+            "Group" => Some(Identity::Group(subject.name.to_string())),
             "ServiceAccount" => {
                 let ns = if subject.namespace.is_empty() {
                     binding_namespace
@@ -35,7 +35,7 @@ impl Identity {
                 };
                 (!ns.is_empty()).then(|| Identity::ServiceAccount {
                     namespace: ns.to_string(),
-                    name: subject.name.clone(),
+                    name: subject.name.to_string(),
                 })
             }
             _ => None,

@@ -19,8 +19,8 @@ use crate::decision::Verdict;
 use crate::engine::Workspace;
 use crate::identity::parse_service_account;
 use crate::model::{
-    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
-    Subject,
+    BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject,
+    RoleRef, Subject,
 };
 use crate::policy::{PolicyBuilder, PolicySet};
 use crate::rbac::authorizer::RbacAuthorizer;
@@ -60,7 +60,7 @@ pub fn fix_subject(user: &str) -> Subject {
     match parse_service_account(user) {
         Some((ns, name)) => Subject {
             kind: "ServiceAccount".into(),
-            api_group: String::new(),
+            api_group: Default::default(),
             name: name.into(),
             namespace: ns.into(),
         },
@@ -68,7 +68,7 @@ pub fn fix_subject(user: &str) -> Subject {
             kind: "User".into(),
             api_group: RBAC_GROUP.into(),
             name: user.into(),
-            namespace: String::new(),
+            namespace: Default::default(),
         },
     }
 }
@@ -78,20 +78,20 @@ pub fn fix_subject(user: &str) -> Subject {
 pub fn fix_rule(a: &Attributes) -> PolicyRule {
     if a.resource_request {
         PolicyRule {
-            verbs: vec![a.verb.clone()],
-            api_groups: vec![a.api_group.clone()],
-            resources: vec![a.combined_resource()],
+            verbs: vec![a.verb.clone().into()],
+            api_groups: vec![a.api_group.clone().into()],
+            resources: vec![a.combined_resource().into()],
             resource_names: if a.name.is_empty() {
                 Vec::new()
             } else {
-                vec![a.name.clone()]
+                vec![a.name.clone().into()]
             },
             non_resource_urls: Vec::new(),
         }
     } else {
         PolicyRule {
-            verbs: vec![a.verb.clone()],
-            non_resource_urls: vec![a.path.clone()],
+            verbs: vec![a.verb.clone().into()],
+            non_resource_urls: vec![a.path.clone().into()],
             ..PolicyRule::default()
         }
     }
@@ -166,8 +166,8 @@ pub fn fix_objects(a: &Attributes, policy: &PolicySet) -> (RoleObject, BindingOb
         String::new()
     };
     let meta = ObjectMeta {
-        name: name.clone(),
-        namespace: namespace.clone(),
+        name: name.clone().into(),
+        namespace: namespace.clone().into(),
         ..ObjectMeta::default()
     };
     let role = RoleObject {
@@ -192,7 +192,7 @@ pub fn fix_objects(a: &Attributes, policy: &PolicySet) -> (RoleObject, BindingOb
         role_ref: RoleRef {
             api_group: RBAC_GROUP.into(),
             kind: role.kind.as_str().into(),
-            name,
+            name: name.into(),
         },
         subject_origins: vec![Origin::BUILTIN],
         role_ref_origin: Origin::BUILTIN,
@@ -274,12 +274,12 @@ pub fn propose(
     Ok(Fix {
         role_kind: role.kind.as_str().into(),
         binding_kind: binding.kind.as_str().into(),
-        name: role.meta.name.clone(),
-        namespace: role.meta.namespace.clone(),
+        name: role.meta.name.to_string(),
+        namespace: role.meta.namespace.to_string(),
         subject: FixSubject {
-            kind: subject.kind.clone(),
-            name: subject.name.clone(),
-            namespace: subject.namespace.clone(),
+            kind: subject.kind.to_string(),
+            name: subject.name.to_string(),
+            namespace: subject.namespace.to_string(),
         },
         rule: (&role.rules[0]).into(),
         yaml: fix_yaml(&role, &binding),
@@ -292,7 +292,7 @@ fn q(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
-fn flow(xs: &[String]) -> String {
+fn flow(xs: &[Name]) -> String {
     let items: Vec<String> = xs.iter().map(|x| q(x)).collect();
     format!("[{}]", items.join(", "))
 }
@@ -315,7 +315,7 @@ pub fn fix_yaml(role: &RoleObject, binding: &BindingObject) -> String {
     y.push_str("rules:\n");
     for r in &role.rules {
         let mut first = true;
-        let mut field = |y: &mut String, key: &str, xs: &[String]| {
+        let mut field = |y: &mut String, key: &str, xs: &[Name]| {
             if xs.is_empty() {
                 return;
             }

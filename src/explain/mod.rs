@@ -23,7 +23,7 @@ use crate::abac::{AbacPolicy, AbacRule};
 use crate::chain::{Mode, SYSTEM_MASTERS};
 use crate::decision::Decision;
 use crate::engine::Workspace;
-use crate::model::{BindingKind, BindingObject, Origin, PolicyRule, RoleObject, Subject};
+use crate::model::{BindingKind, BindingObject, Name, Origin, PolicyRule, RoleObject, Subject};
 use crate::rbac::authorizer::RbacAuthorizer;
 use crate::rbac::graph::Node;
 use crate::rbac::matching::{
@@ -115,12 +115,13 @@ pub struct RuleText {
 
 impl From<&PolicyRule> for RuleText {
     fn from(r: &PolicyRule) -> Self {
+        let text = |xs: &[Name]| xs.iter().map(|x| x.to_string()).collect();
         RuleText {
-            verbs: r.verbs.clone(),
-            api_groups: r.api_groups.clone(),
-            resources: r.resources.clone(),
-            resource_names: r.resource_names.clone(),
-            non_resource_urls: r.non_resource_urls.clone(),
+            verbs: text(&r.verbs),
+            api_groups: text(&r.api_groups),
+            resources: text(&r.resources),
+            resource_names: text(&r.resource_names),
+            non_resource_urls: text(&r.non_resource_urls),
         }
     }
 }
@@ -470,8 +471,8 @@ pub fn explain(ws: &Workspace, a: &Attributes) -> Explanation {
 fn binding_object(ws: &Workspace, b: &BindingObject) -> ObjectRef {
     ObjectRef {
         kind: b.kind.as_str().to_string(),
-        namespace: b.meta.namespace.clone(),
-        name: b.meta.name.clone(),
+        namespace: b.meta.namespace.to_string(),
+        name: b.meta.name.to_string(),
         location: ws.locate(&b.meta.origin),
     }
 }
@@ -497,18 +498,18 @@ fn role_ref(
     match role_object(rbac, node) {
         Some(r) => ObjectRef {
             kind: r.kind.as_str().to_string(),
-            namespace: r.meta.namespace.clone(),
-            name: r.meta.name.clone(),
+            namespace: r.meta.namespace.to_string(),
+            name: r.meta.name.to_string(),
             location: ws.locate(&r.meta.origin),
         },
         None => ObjectRef {
-            kind: b.role_ref.kind.clone(),
+            kind: b.role_ref.kind.to_string(),
             namespace: if b.role_ref.kind == "Role" {
-                b.meta.namespace.clone()
+                b.meta.namespace.to_string()
             } else {
                 String::new()
             },
-            name: b.role_ref.name.clone(),
+            name: b.role_ref.name.to_string(),
             location: String::new(),
         },
     }
@@ -533,9 +534,9 @@ fn subject_report(ws: &Workspace, b: &BindingObject, s: &Subject) -> SubjectRepo
         other => other.to_string(),
     };
     SubjectReport {
-        kind: s.kind.clone(),
-        name: s.name.clone(),
-        namespace,
+        kind: s.kind.to_string(),
+        name: s.name.to_string(),
+        namespace: namespace.to_string(),
         location: ws.locate(&origin),
         via,
     }
@@ -677,7 +678,7 @@ fn near_misses(
                 ),
                 Attribute::Subresource => {
                     let star = format!("{}/*", a.resource);
-                    if rule.resources.contains(&star) {
+                    if rule.resources.iter().any(|r| *r == star) {
                         (
                             NearMissKind::LiteralSubresourceStar,
                             format!(
@@ -908,8 +909,8 @@ fn missing_role_near_miss(
             binding: Some(report.binding.clone()),
             role: Some(ObjectRef {
                 kind: r.kind.as_str().to_string(),
-                namespace: r.meta.namespace.clone(),
-                name: r.meta.name.clone(),
+                namespace: r.meta.namespace.to_string(),
+                name: r.meta.name.to_string(),
                 location: ws.locate(&r.meta.origin),
             }),
             rule_index: Some(i + 1),
@@ -974,13 +975,13 @@ fn user_role_bindings_elsewhere(
     let mut keys: Vec<Subject> = Vec::new();
     keys.push(Subject {
         kind: "User".into(),
-        name: a.user.clone(),
+        name: a.user.clone().into(),
         ..Subject::default()
     });
     for g in &a.groups {
         keys.push(Subject {
             kind: "Group".into(),
-            name: g.clone(),
+            name: g.clone().into(),
             ..Subject::default()
         });
     }
@@ -1057,7 +1058,7 @@ fn edit_distance(a: &str, b: &str, limit: usize) -> usize {
     prev[b.len()]
 }
 
-fn quoted_list(xs: &[String]) -> String {
+fn quoted_list(xs: &[Name]) -> String {
     let items: Vec<String> = xs.iter().map(|x| format!("`{x}`")).collect();
     format!("[{}]", items.join(", "))
 }

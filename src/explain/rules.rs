@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::chain::Mode;
 use crate::engine::Workspace;
-use crate::model::{BindingKind, PolicyRule};
+use crate::model::{BindingKind, Name, PolicyRule};
 use crate::rbac::aggregate_error::aggregate_message;
 use crate::request::Attributes;
 
@@ -90,7 +90,7 @@ pub fn rules_review(ws: &Workspace, a: &Attributes) -> RulesReview {
                     abac_line: String::new(),
                     cluster_wide: true,
                 };
-                let star = vec!["*".to_string()];
+                let star = vec![Name::from("*")];
                 review.resource_rules.push(SourcedRule {
                     rule: PolicyRule {
                         verbs: star.clone(),
@@ -116,7 +116,7 @@ pub fn rules_review(ws: &Workspace, a: &Attributes) -> RulesReview {
                     {
                         continue;
                     }
-                    let verbs: Vec<String> = if r.readonly {
+                    let verbs: Vec<Name> = if r.readonly {
                         vec!["get".into(), "list".into(), "watch".into()]
                     } else {
                         vec!["*".into()]
@@ -132,8 +132,8 @@ pub fn rules_review(ws: &Workspace, a: &Attributes) -> RulesReview {
                         review.resource_rules.push(SourcedRule {
                             rule: PolicyRule {
                                 verbs: verbs.clone(),
-                                api_groups: vec![r.api_group.clone()],
-                                resources: vec![r.resource.clone()],
+                                api_groups: vec![r.api_group.clone().into()],
+                                resources: vec![r.resource.clone().into()],
                                 ..PolicyRule::default()
                             },
                             source: source.clone(),
@@ -143,7 +143,7 @@ pub fn rules_review(ws: &Workspace, a: &Attributes) -> RulesReview {
                         review.non_resource_rules.push(SourcedRule {
                             rule: PolicyRule {
                                 verbs,
-                                non_resource_urls: vec![r.non_resource_path.clone()],
+                                non_resource_urls: vec![r.non_resource_path.clone().into()],
                                 ..PolicyRule::default()
                             },
                             source,
@@ -200,7 +200,7 @@ pub fn breakdown(rule: &PolicyRule) -> Vec<PolicyRule> {
     for group in &rule.api_groups {
         for resource in &rule.resources {
             for verb in &rule.verbs {
-                let one = |names: Vec<String>| PolicyRule {
+                let one = |names: Vec<Name>| PolicyRule {
                     verbs: vec![verb.clone()],
                     api_groups: vec![group.clone()],
                     resources: vec![resource.clone()],
@@ -237,7 +237,7 @@ pub fn breakdown(rule: &PolicyRule) -> Vec<PolicyRule> {
 pub fn compact<K: PartialEq + Clone>(rules: Vec<(PolicyRule, K)>) -> Vec<(PolicyRule, K)> {
     let mut kept = Vec::new();
     let mut simple: Vec<(PolicyRule, K)> = Vec::new();
-    let mut index: std::collections::HashMap<(String, String, Option<String>), Vec<usize>> =
+    let mut index: std::collections::HashMap<(Name, Name, Option<Name>), Vec<usize>> =
         std::collections::HashMap::new();
     for (rule, key) in rules {
         let is_simple = rule.resource_names.len() <= 1
@@ -273,7 +273,7 @@ pub fn compact<K: PartialEq + Clone>(rules: Vec<(PolicyRule, K)>) -> Vec<(Policy
 }
 
 /// `fmt.Sprintf("%v", []string)`.
-fn go_list(xs: &[String]) -> String {
+fn go_list(xs: &[Name]) -> String {
     format!("[{}]", xs.join(" "))
 }
 
@@ -290,7 +290,7 @@ pub fn go_rule_string(r: &PolicyRule) -> String {
 }
 
 /// kubectl `describe.CombineResourceGroup`: `resource.group/subresource` of the first entries.
-pub fn combine_resource_group(resources: &[String], groups: &[String]) -> String {
+pub fn combine_resource_group(resources: &[Name], groups: &[Name]) -> String {
     let Some(first) = resources.first() else {
         return String::new();
     };
@@ -391,7 +391,7 @@ mod tests {
     use super::*;
 
     fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str]) -> PolicyRule {
-        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        let v = |xs: &[&str]| xs.iter().map(|s| Name::from(*s)).collect();
         PolicyRule {
             verbs: v(verbs),
             api_groups: v(groups),

@@ -428,7 +428,7 @@ fn exempt(settings: &Settings, s: &Subject, binding_namespace: &str) -> bool {
                 .exempt_service_accounts
                 .is_match(format!("{ns}/{}", s.name))
         }
-        _ => settings.exempt_subjects.is_match(&s.name),
+        _ => settings.exempt_subjects.is_match(s.name.as_str()),
     }
 }
 

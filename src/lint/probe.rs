@@ -113,7 +113,7 @@ pub fn grant_prepared(
         if best == Grant::No && !rule.resource_names.is_empty() {
             let mut named = a.clone();
             for n in &rule.resource_names {
-                named.name.clone_from(n);
+                named.name = n.to_string();
                 if rule_allows(rule, &named) {
                     best = Grant::Named;
                     break;
@@ -145,7 +145,11 @@ fn own_grant(rule: &PolicyRule, edit: impl Fn(&mut Attributes)) -> Grant {
             Some((a, b)) => (a.to_string(), b.to_string()),
             None => (r.clone(), String::new()),
         };
-        let verb = rule.verbs.first().cloned().unwrap_or_default();
+        let verb = rule
+            .verbs
+            .first()
+            .map(|v| v.to_string())
+            .unwrap_or_default();
         let mut a = Attributes {
             user: "kauthz:probe".into(),
             verb,
@@ -161,7 +165,7 @@ fn own_grant(rule: &PolicyRule, edit: impl Fn(&mut Attributes)) -> Grant {
             return Grant::Full;
         }
         for n in &rule.resource_names {
-            a.name = n.clone();
+            a.name = n.to_string();
             if rule_allows(rule, &a) {
                 best = Grant::Named;
             }
@@ -250,7 +254,7 @@ fn matched_resource<'r>(
         let name = rule
             .resource_names
             .first()
-            .map(String::as_str)
+            .map(|s| s.as_str())
             .unwrap_or("");
         if !rule_allows(rule, &request(p, "")) && !rule_allows(rule, &request(p, name)) {
             continue;
@@ -371,7 +375,7 @@ mod tests {
     use super::*;
 
     fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str]) -> PolicyRule {
-        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        let v = |xs: &[&str]| xs.iter().map(|s| crate::model::Name::from(*s)).collect();
         PolicyRule {
             verbs: v(verbs),
             api_groups: v(groups),

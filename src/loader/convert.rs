@@ -7,9 +7,10 @@ use crate::diagnostics::Problem;
 use crate::loader::yaml::{Node, Value};
 use crate::model::{
     AggregationRule, BindingKind, BindingObject, CustomResource, LabelSelector,
-    LabelSelectorRequirement, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
+    LabelSelectorRequirement, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
     ServiceAccount, SourceId, Subject,
 };
+use crate::name::Interner;
 
 pub const RBAC_V1: &str = "rbac.authorization.k8s.io/v1";
 
@@ -23,6 +24,54 @@ pub enum Object {
     ServiceAccount(Box<ServiceAccount>),
 }
 
+impl Object {
+    /// Replaces every repeated string of the object by the interner's shared copy: documents
+    /// are converted in parallel, each with its own strings, and the sequential merge makes
+    /// the 24,000 `"rbac.authorization.k8s.io"`s of a large cluster one allocation.
+    pub fn share_names(&mut self, interner: &mut Interner) {
+        match self {
+            Object::Role(r) => {
+                share_meta(&mut r.meta, interner);
+                for rule in &mut r.rules {
+                    for list in [
+                        &mut rule.verbs,
+                        &mut rule.api_groups,
+                        &mut rule.resources,
+                        &mut rule.resource_names,
+                        &mut rule.non_resource_urls,
+                    ] {
+                        for n in list {
+                            interner.share(n);
+                        }
+                    }
+                }
+            }
+            Object::Binding(b) => {
+                share_meta(&mut b.meta, interner);
+                for s in &mut b.subjects {
+                    interner.share(&mut s.kind);
+                    interner.share(&mut s.api_group);
+                    interner.share(&mut s.name);
+                    interner.share(&mut s.namespace);
+                }
+                interner.share(&mut b.role_ref.api_group);
+                interner.share(&mut b.role_ref.kind);
+                interner.share(&mut b.role_ref.name);
+            }
+            Object::Crd(_) => {}
+            Object::ServiceAccount(sa) => {
+                interner.share(&mut sa.namespace);
+                interner.share(&mut sa.name);
+            }
+        }
+    }
+}
+
+fn share_meta(meta: &mut ObjectMeta, interner: &mut Interner) {
+    interner.share(&mut meta.name);
+    interner.share(&mut meta.namespace);
+}
+
 /// Conversion context for one file.
 pub struct Ctx<'a> {
     pub source: SourceId,
@@ -32,6 +81,9 @@ pub struct Ctx<'a> {
     /// none, and copying every text would double the load's memory.
     pub shared: &'a std::sync::OnceLock<Arc<str>>,
     pub line_starts: &'a [u32],
+    /// Names interned by earlier chunks of the load, read-only while documents convert in
+    /// parallel: a string seen before is shared at once instead of allocated and replaced.
+    pub names: &'a Interner,
     pub problems: Vec<Problem>,
     pub objects: Vec<Object>,
     /// Kinds skipped, with counts.
@@ -86,6 +138,10 @@ impl<'a> Ctx<'a> {
 
     /// A required string field; a problem (and `None`) when missing, empty or mistyped.
     fn required_str(&mut self, parent: &Node, key: &str, what: &str) -> Option<String> {
+        self.required_text(parent, key, what).map(str::to_string)
+    }
+
+    fn required_text<'n>(&mut self, parent: &'n Node, key: &str, what: &str) -> Option<&'n str> {
         match parent.get(key) {
             None => {
                 self.problem(
@@ -97,7 +153,7 @@ impl<'a> Ctx<'a> {
                 None
             }
             Some(n) => match &n.value {
-                Value::Str(s) if !s.is_empty() => Some(s.to_string()),
+                Value::Str(s) if !s.is_empty() => Some(s),
                 Value::Str(_) | Value::Null => {
                     self.problem(
                         n,
@@ -117,17 +173,33 @@ impl<'a> Ctx<'a> {
 
     /// An optional string field ("" when absent or null).
     fn opt_str(&mut self, parent: &Node, key: &str) -> Option<String> {
+        self.opt_text(parent, key).map(str::to_string)
+    }
+
+    fn opt_text<'n>(&mut self, parent: &'n Node, key: &str) -> Option<&'n str> {
         match parent.get(key) {
-            None => Some(String::new()),
+            None => Some(""),
             Some(n) => match &n.value {
-                Value::Str(s) => Some(s.to_string()),
-                Value::Null => Some(String::new()),
+                Value::Str(s) => Some(s),
+                Value::Null => Some(""),
                 other => {
                     self.type_problem(n, key, "a string", other.describe());
                     None
                 }
             },
         }
+    }
+
+    /// [`Self::required_str`] as a [`Name`] (interned when the load merges results).
+    fn required_name(&mut self, parent: &Node, key: &str, what: &str) -> Option<Name> {
+        let names = self.names;
+        self.required_text(parent, key, what).map(|s| names.name(s))
+    }
+
+    /// [`Self::opt_str`] as a [`Name`].
+    fn opt_name(&mut self, parent: &Node, key: &str) -> Option<Name> {
+        let names = self.names;
+        self.opt_text(parent, key).map(|s| names.name(s))
     }
 
     fn type_problem(&mut self, n: &Node, key: &str, expected: &str, found: &str) {
@@ -150,6 +222,21 @@ impl<'a> Ctx<'a> {
 
     /// A list of strings (absent or null is empty). `None` after a problem.
     fn str_list(&mut self, parent: &Node, key: &str) -> Option<Vec<String>> {
+        self.text_list(parent, key, str::to_string)
+    }
+
+    /// [`Self::str_list`] as [`Name`]s.
+    fn name_list(&mut self, parent: &Node, key: &str) -> Option<Vec<Name>> {
+        let names = self.names;
+        self.text_list(parent, key, |s| names.name(s))
+    }
+
+    fn text_list<T>(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        make: impl Fn(&str) -> T,
+    ) -> Option<Vec<T>> {
         let Some(n) = parent.get(key) else {
             return Some(Vec::new());
         };
@@ -159,7 +246,7 @@ impl<'a> Ctx<'a> {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match &item.value {
-                        Value::Str(s) => out.push(s.to_string()),
+                        Value::Str(s) => out.push(make(s)),
                         other => {
                             self.type_problem(
                                 item,
@@ -334,11 +421,11 @@ fn metadata(ctx: &mut Ctx<'_>, node: &Node, namespaced: bool) -> Option<ObjectMe
     if !ctx.is_map(meta, "`metadata`") {
         return None;
     }
-    let name = ctx.required_str(meta, "name", "`metadata`")?;
-    let mut namespace = ctx.opt_str(meta, "namespace")?;
+    let name = ctx.required_name(meta, "name", "`metadata`")?;
+    let mut namespace = ctx.opt_name(meta, "namespace")?;
     if namespaced && namespace.is_empty() {
         // As `kubectl apply` in a context without a namespace does.
-        namespace = "default".into();
+        namespace = Name::from("default");
     } else if !namespaced && !namespace.is_empty() {
         let at = meta.get("namespace").unwrap_or(meta);
         ctx.warn(
@@ -347,7 +434,7 @@ fn metadata(ctx: &mut Ctx<'_>, node: &Node, namespaced: bool) -> Option<ObjectMe
             format!("`metadata.namespace` is ignored on a cluster-scoped object (`{namespace}`)"),
             "remove the namespace; the API server drops it",
         );
-        namespace.clear();
+        namespace = Name::default();
     }
     let labels = ctx.str_map(meta, "labels")?;
     let annotations = ctx.str_map(meta, "annotations")?;
@@ -375,11 +462,11 @@ fn role(ctx: &mut Ctx<'_>, node: &Node, kind: RoleKind) {
         }
         let rule = (|| {
             Some(PolicyRule {
-                verbs: ctx.str_list(item, "verbs")?,
-                api_groups: ctx.str_list(item, "apiGroups")?,
-                resources: ctx.str_list(item, "resources")?,
-                resource_names: ctx.str_list(item, "resourceNames")?,
-                non_resource_urls: ctx.str_list(item, "nonResourceURLs")?,
+                verbs: ctx.name_list(item, "verbs")?,
+                api_groups: ctx.name_list(item, "apiGroups")?,
+                resources: ctx.name_list(item, "resources")?,
+                resource_names: ctx.name_list(item, "resourceNames")?,
+                non_resource_urls: ctx.name_list(item, "nonResourceURLs")?,
             })
         })();
         let Some(rule) = rule else {
@@ -456,9 +543,9 @@ fn binding(ctx: &mut Ctx<'_>, node: &Node, kind: BindingKind) {
     }
     let role_ref = (|| {
         Some(RoleRef {
-            api_group: ctx.opt_str(rr, "apiGroup")?,
-            kind: ctx.required_str(rr, "kind", "`roleRef`")?,
-            name: ctx.required_str(rr, "name", "`roleRef`")?,
+            api_group: ctx.opt_name(rr, "apiGroup")?,
+            kind: ctx.required_name(rr, "kind", "`roleRef`")?,
+            name: ctx.required_name(rr, "name", "`roleRef`")?,
         })
     })();
     let Some(role_ref) = role_ref else {
@@ -476,10 +563,10 @@ fn binding(ctx: &mut Ctx<'_>, node: &Node, kind: BindingKind) {
         }
         let s = (|| {
             Some(Subject {
-                kind: ctx.required_str(item, "kind", "a subject")?,
-                api_group: ctx.opt_str(item, "apiGroup")?,
-                name: ctx.required_str(item, "name", "a subject")?,
-                namespace: ctx.opt_str(item, "namespace")?,
+                kind: ctx.required_name(item, "kind", "a subject")?,
+                api_group: ctx.opt_name(item, "apiGroup")?,
+                name: ctx.required_name(item, "name", "a subject")?,
+                namespace: ctx.opt_name(item, "namespace")?,
             })
         })();
         let Some(s) = s else {

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Problem, Severity};
 use crate::model::SourceId;
+use crate::name::Interner;
 use crate::policy::PolicyBuilder;
 pub use convert::Object;
 
@@ -105,9 +106,10 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
         }
     }
     let mut loaded = Loaded::default();
+    let mut interner = Interner::new();
     for (name, path) in files {
         match read_text(&name, path.as_deref()) {
-            Ok(text) => add_text(&mut loaded, name, text, options.keep_text),
+            Ok(text) => add_text(&mut loaded, &mut interner, name, text, options.keep_text),
             Err(p) => problems.push(p),
         }
     }
@@ -119,8 +121,9 @@ pub fn load(inputs: &[Input], options: &LoadOptions) -> Loaded {
 /// Loads already-read texts (name, text) as if they were files, in order.
 pub fn load_texts(texts: Vec<(String, String)>, keep_text: bool) -> Loaded {
     let mut loaded = Loaded::default();
+    let mut interner = Interner::new();
     for (name, text) in texts {
-        add_text(&mut loaded, name, text, keep_text);
+        add_text(&mut loaded, &mut interner, name, text, keep_text);
     }
     sort_problems(&mut loaded.problems);
     loaded
@@ -130,8 +133,15 @@ pub fn load_texts(texts: Vec<(String, String)>, keep_text: bool) -> Loaded {
 /// results (and the parse trees in flight) stay small beside the objects they produce.
 const DOCUMENT_CHUNK: usize = 2048;
 
-/// Parses the documents of one file (in parallel) and appends what they hold to `loaded`.
-fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
+/// Parses the documents of one file (in parallel) and appends what they hold to `loaded`,
+/// their names shared through `interner` (equal strings become one allocation).
+fn add_text(
+    loaded: &mut Loaded,
+    interner: &mut Interner,
+    name: String,
+    text: String,
+    keep_text: bool,
+) {
     let source = loaded.sources.len() as SourceId;
     let shared = std::sync::OnceLock::new();
     let line_starts: Vec<u32> = std::iter::once(0)
@@ -140,6 +150,7 @@ fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
     let documents = yaml::split_documents(&text);
     loaded.documents += documents.len();
     for chunk in documents.chunks(DOCUMENT_CHUNK) {
+        let names: &Interner = interner;
         let results: Vec<DocResult> = chunk
             .par_iter()
             .map(|&(s, e)| {
@@ -149,6 +160,7 @@ fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
                     text: &text,
                     shared: &shared,
                     line_starts: &line_starts,
+                    names,
                     problems: Vec::new(),
                     objects: Vec::new(),
                     skipped: BTreeMap::new(),
@@ -177,7 +189,10 @@ fn add_text(loaded: &mut Loaded, name: String, text: String, keep_text: bool) {
             .objects
             .reserve(results.iter().map(|r| r.objects.len()).sum());
         for r in results {
-            loaded.objects.extend(r.objects);
+            for mut o in r.objects {
+                o.share_names(interner);
+                loaded.objects.push(o);
+            }
             loaded.problems.extend(r.problems);
             for (k, n) in r.skipped {
                 *loaded.skipped.entry(k).or_default() += n;
@@ -316,5 +331,53 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         _ => e.to_string().to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Name;
+
+    fn binding(name: &str) -> String {
+        format!(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: {name}\n  namespace: ns-1\nsubjects:\n- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: alice\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\n"
+        )
+    }
+
+    #[test]
+    fn equal_strings_share_one_allocation_across_documents_and_files() {
+        let texts = vec![
+            (
+                "a.yaml".to_string(),
+                format!("{}---\n{}", binding("b1"), binding("b2")),
+            ),
+            ("b.yaml".to_string(), binding("b3")),
+        ];
+        let loaded = load_texts(texts, false);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let bindings: Vec<_> = loaded
+            .objects
+            .iter()
+            .filter_map(|o| match o {
+                Object::Binding(b) => Some(b),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(bindings.len(), 3);
+        let first = bindings[0];
+        assert!(Name::ptr_eq(
+            &first.subjects[0].api_group,
+            &first.role_ref.api_group
+        ));
+        for b in &bindings[1..] {
+            assert!(Name::ptr_eq(&b.meta.namespace, &first.meta.namespace));
+            assert!(Name::ptr_eq(&b.subjects[0].kind, &first.subjects[0].kind));
+            assert!(Name::ptr_eq(&b.subjects[0].name, &first.subjects[0].name));
+            assert!(Name::ptr_eq(&b.role_ref.kind, &first.role_ref.kind));
+            assert!(Name::ptr_eq(&b.role_ref.name, &first.role_ref.name));
+            assert!(!Name::ptr_eq(&b.meta.name, &first.meta.name));
+        }
+        assert_eq!(bindings[2].meta.name, "b3");
     }
 }

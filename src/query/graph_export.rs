@@ -128,7 +128,7 @@ pub fn rule_label(rule: &PolicyRule) -> String {
     for g in &rule.api_groups {
         for r in &rule.resources {
             targets.push(if g.is_empty() {
-                r.clone()
+                r.to_string()
             } else {
                 format!("{r}.{g}")
             });
@@ -254,9 +254,9 @@ impl<'w> Builder<'w> {
                 SubjectRef::from_binding_subject(s, ns).or_else(|| {
                     // Kept for the picture although it never applies to anyone.
                     Some(SubjectRef {
-                        kind: s.kind.clone(),
-                        namespace: s.namespace.clone(),
-                        name: s.name.clone(),
+                        kind: s.kind.to_string(),
+                        namespace: s.namespace.to_string(),
+                        name: s.name.to_string(),
                         in_group: String::new(),
                     })
                 })

@@ -285,8 +285,9 @@ fn verb_masks(ws: &Workspace, a: &Attributes, verbs: &[String]) -> BTreeMap<Subj
                     0..0
                 } else {
                     let list = &rbac.policy().role_bindings;
-                    list.partition_point(|b| b.meta.namespace < a.namespace)
-                        ..list.partition_point(|b| b.meta.namespace <= a.namespace)
+                    list.partition_point(|b| b.meta.namespace.as_str() < a.namespace.as_str())
+                        ..list
+                            .partition_point(|b| b.meta.namespace.as_str() <= a.namespace.as_str())
                 };
                 let namespaced = namespaced.map(|i| (BindingKind::RoleBinding, i));
                 for (kind, i) in cluster.chain(namespaced) {

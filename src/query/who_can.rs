@@ -320,10 +320,10 @@ impl<'w> Twins<'w> {
             return true;
         }
         let subject = Subject {
-            kind: s.kind.clone(),
-            api_group: String::new(),
-            name: s.name.clone(),
-            namespace: s.namespace.clone(),
+            kind: s.kind.clone().into(),
+            api_group: Default::default(),
+            name: s.name.clone().into(),
+            namespace: s.namespace.clone().into(),
         };
         self.ws
             .chain
@@ -531,8 +531,8 @@ impl<'w> Finder<'w> {
         let policy = ws.chain.rbac().policy();
         let binding = ObjectRef {
             kind: b.kind.as_str().into(),
-            namespace: b.meta.namespace.clone(),
-            name: b.meta.name.clone(),
+            namespace: b.meta.namespace.to_string(),
+            name: b.meta.name.to_string(),
             source: ws.locate(&b.meta.origin),
         };
         let (role, rule_source) = match &ws.chain.rbac().graph().graph[role] {
@@ -549,8 +549,8 @@ impl<'w> Finder<'w> {
                 (
                     ObjectRef {
                         kind: kind.as_str().into(),
-                        namespace: r.meta.namespace.clone(),
-                        name: r.meta.name.clone(),
+                        namespace: r.meta.namespace.to_string(),
+                        name: r.meta.name.to_string(),
                         source: ws.locate(&r.meta.origin),
                     },
                     rule_source,
@@ -558,9 +558,9 @@ impl<'w> Finder<'w> {
             }
             _ => (
                 ObjectRef {
-                    kind: b.role_ref.kind.clone(),
+                    kind: b.role_ref.kind.to_string(),
                     namespace: String::new(),
-                    name: b.role_ref.name.clone(),
+                    name: b.role_ref.name.to_string(),
                     source: String::new(),
                 },
                 String::new(),

@@ -172,7 +172,7 @@ fn find_cycles(cluster_roles: &BTreeMap<String, RoleObject>, aggregated: &[Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{AggregationRule, LabelSelector, ObjectMeta, RoleKind};
+    use crate::model::{AggregationRule, LabelSelector, Name, ObjectMeta, RoleKind};
 
     fn cr(
         name: &str,
@@ -185,7 +185,7 @@ mod tests {
             .map(|r| PolicyRule {
                 verbs: vec!["get".into()],
                 api_groups: vec!["".into()],
-                resources: vec![r.to_string()],
+                resources: vec![Name::from(*r)],
                 ..PolicyRule::default()
             })
             .collect();
@@ -226,7 +226,7 @@ mod tests {
             cr("d-leaf", &[("to", "top")], &["secrets", "pods"], None),
         ]
         .into_iter()
-        .map(|r| (r.meta.name.clone(), r))
+        .map(|r| (r.meta.name.to_string(), r))
         .collect();
         let report = settle(&mut roles);
         assert_eq!(resources(&roles["b-mid"]), vec!["pods"]);
@@ -244,7 +244,7 @@ mod tests {
             cr("src", &[("x", "y")], &["pods"], None),
         ]
         .into_iter()
-        .map(|r| (r.meta.name.clone(), r))
+        .map(|r| (r.meta.name.to_string(), r))
         .collect();
         let report = settle(&mut roles);
         assert_eq!(resources(&roles["agg"]), vec!["pods"]);
@@ -260,7 +260,7 @@ mod tests {
             cr("b", &[("g", "a")], &["nodes"], Some(&[("g", "b")])),
         ]
         .into_iter()
-        .map(|r| (r.meta.name.clone(), r))
+        .map(|r| (r.meta.name.to_string(), r))
         .collect();
         let report = settle(&mut roles);
         assert_eq!(report.in_cycle, vec!["a".to_string(), "b".to_string()]);

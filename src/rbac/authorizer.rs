@@ -12,7 +12,7 @@ use std::hash::Hasher;
 use petgraph::graph::NodeIndex;
 
 use crate::decision::Verdict;
-use crate::model::{BindingKind, BindingObject, PolicyRule, RoleKind};
+use crate::model::{BindingKind, BindingObject, Name, PolicyRule, RoleKind};
 use crate::policy::PolicySet;
 use crate::rbac::aggregate_error::aggregate_message;
 use crate::rbac::graph::{Node, PolicyGraph};
@@ -149,7 +149,7 @@ pub struct RbacAuthorizer {
     policy: PolicySet,
     graph: PolicyGraph,
     cluster: Scope,
-    namespaces: HashMap<String, Scope>,
+    namespaces: HashMap<Name, Scope>,
 }
 
 impl RbacAuthorizer {
@@ -162,7 +162,7 @@ impl RbacAuthorizer {
                 .unwrap_or(graph.cluster_role_bindings[i]);
             cluster.add(i as u32, b, role);
         }
-        let mut namespaces: HashMap<String, ScopeBuilder> = HashMap::new();
+        let mut namespaces: HashMap<Name, ScopeBuilder> = HashMap::new();
         for (i, b) in policy.role_bindings.iter().enumerate() {
             let role = graph
                 .role_of(graph.role_bindings[i])
@@ -231,7 +231,7 @@ impl RbacAuthorizer {
                 None
             } else {
                 self.namespaces
-                    .get(&a.namespace)
+                    .get(a.namespace.as_str())
                     .map(|s| (s, BindingKind::RoleBinding))
             },
         ];
@@ -277,7 +277,7 @@ impl RbacAuthorizer {
                 None
             } else {
                 self.namespaces
-                    .get(&a.namespace)
+                    .get(a.namespace.as_str())
                     .map(|s| (s, BindingKind::RoleBinding))
             },
         ];
@@ -388,7 +388,7 @@ impl RbacAuthorizer {
 
     /// Namespaces that have at least one RoleBinding, sorted.
     pub fn binding_namespaces(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.namespaces.keys().map(String::as_str).collect();
+        let mut v: Vec<&str> = self.namespaces.keys().map(Name::as_str).collect();
         v.sort_unstable();
         v
     }

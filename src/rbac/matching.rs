@@ -79,9 +79,10 @@ pub fn rule_allows(rule: &PolicyRule, a: &Attributes) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Name;
 
     fn rule(verbs: &[&str], groups: &[&str], resources: &[&str], names: &[&str]) -> PolicyRule {
-        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        let v = |xs: &[&str]| xs.iter().map(|s| Name::from(*s)).collect();
         PolicyRule {
             verbs: v(verbs),
             api_groups: v(groups),
@@ -93,8 +94,8 @@ mod tests {
 
     fn url_rule(verbs: &[&str], urls: &[&str]) -> PolicyRule {
         PolicyRule {
-            verbs: verbs.iter().map(|s| s.to_string()).collect(),
-            non_resource_urls: urls.iter().map(|s| s.to_string()).collect(),
+            verbs: verbs.iter().map(|s| Name::from(*s)).collect(),
+            non_resource_urls: urls.iter().map(|s| Name::from(*s)).collect(),
             ..PolicyRule::default()
         }
     }

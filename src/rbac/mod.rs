@@ -21,7 +21,7 @@ pub fn service_account_user(namespace: &str, name: &str) -> String {
 pub fn subject_applies(subject: &Subject, user: &str, groups: &[String], namespace: &str) -> bool {
     match subject.kind.as_str() {
         "User" => subject.name == user,
-        "Group" => groups.contains(&subject.name),
+        "Group" => groups.iter().any(|g| *g == subject.name),
         "ServiceAccount" => {
             let ns = if subject.namespace.is_empty() {
                 namespace

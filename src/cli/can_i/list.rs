@@ -8,6 +8,7 @@ use crate::cli::{EXIT_YES, fail, load_workspace, write_stdout};
 use crate::diagnostics::Problem;
 use crate::explain::rules::{RulesReview, SourcedRule, list_lines, rules_review, tabwrite};
 use crate::identity::impersonated_groups;
+use crate::model::Name;
 use crate::request::Attributes;
 
 fn usage(message: &str, help: &str) -> u8 {
@@ -97,7 +98,7 @@ fn table(review: &RulesReview, no_headers: bool, show_source: bool) -> String {
 fn rule_json(r: &SourcedRule, resource: bool, show_source: bool) -> Value {
     let mut m = Map::new();
     m.insert("verbs".into(), json!(r.rule.verbs));
-    let lists: &[(&str, &Vec<String>)] = if resource {
+    let lists: &[(&str, &Vec<Name>)] = if resource {
         &[
             ("apiGroups", &r.rule.api_groups),
             ("resources", &r.rule.resources),

@@ -61,7 +61,7 @@ fn writes(rule: &PolicyRule) -> bool {
                     api_group: if g == "*" {
                         "kauthz.probe".into()
                     } else {
-                        g.clone()
+                        g.to_string()
                     },
                     resource: if res == "*" {
                         "kauthzprobes".into()
@@ -74,7 +74,11 @@ fn writes(rule: &PolicyRule) -> bool {
                         sub.into()
                     },
                     namespace: "kauthz-probe".into(),
-                    name: rule.resource_names.first().cloned().unwrap_or_default(),
+                    name: rule
+                        .resource_names
+                        .first()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
                     ..Attributes::default()
                 };
                 if rule_allows(rule, &a) {

@@ -50,7 +50,7 @@ impl Rule for MissingApiGroups {
                             .lookup("", r.split('/').next().unwrap_or(""))
                             .is_some()
                     })
-                    .map(String::as_str)
+                    .map(|s| s.as_str())
                     .collect();
                 let help = if core.len() == rule.resources.len() {
                     "add `apiGroups: [\"\"]` (these are core resources)".to_string()

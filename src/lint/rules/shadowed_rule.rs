@@ -2,7 +2,7 @@
 
 use crate::lint::rules::own_rules;
 use crate::lint::{Context, Finding, Findings, Rule, RuleInfo, describe};
-use crate::model::PolicyRule;
+use crate::model::{Name, PolicyRule};
 
 declare_rule! {
     /// ## What it finds
@@ -34,11 +34,11 @@ declare_rule! {
     }
 }
 
-fn all_or_subset(big: &[String], small: &[String]) -> bool {
+fn all_or_subset(big: &[Name], small: &[Name]) -> bool {
     big.iter().any(|x| x == "*") || small.iter().all(|s| big.contains(s))
 }
 
-fn resource_covered(big: &[String], r: &str) -> bool {
+fn resource_covered(big: &[Name], r: &str) -> bool {
     big.iter().any(|b| {
         b == "*" || b == r || {
             // `*/sub` covers `x/sub` (but not the literal `*/sub` of another subresource).

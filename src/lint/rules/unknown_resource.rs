@@ -68,7 +68,7 @@ pub fn resource_issues(
     let judged: Vec<&str> = rule
         .api_groups
         .iter()
-        .map(String::as_str)
+        .map(|s| s.as_str())
         .filter(|g| groups.contains(g) || REMOVED_GROUPS.contains(g))
         .collect();
     if judged.is_empty() || judged.len() != rule.api_groups.len() {
@@ -115,7 +115,7 @@ pub fn resource_issues(
             .collect();
         elsewhere.dedup();
         if !elsewhere.is_empty() {
-            out.push((r.clone(), Issue::WrongGroup(elsewhere)));
+            out.push((r.to_string(), Issue::WrongGroup(elsewhere)));
             continue;
         }
         let mut suggestions = Vec::new();
@@ -127,7 +127,7 @@ pub fn resource_issues(
             }
         }
         suggestions.truncate(3);
-        out.push((r.clone(), Issue::Unknown(suggestions)));
+        out.push((r.to_string(), Issue::Unknown(suggestions)));
     }
     out
 }

@@ -55,9 +55,9 @@ declare_rule! {
 pub fn resource_verbs(d: &Discovery) -> BTreeSet<&str> {
     let mut set: BTreeSet<&str> = SPECIAL_VERBS.iter().copied().collect();
     for r in d.resources() {
-        set.extend(r.verbs.iter().map(String::as_str));
+        set.extend(r.verbs.iter().map(|s| s.as_str()));
         for (_, verbs) in &r.subresources {
-            set.extend(verbs.iter().map(String::as_str));
+            set.extend(verbs.iter().map(|s| s.as_str()));
         }
     }
     for v in [
