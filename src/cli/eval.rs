@@ -23,11 +23,13 @@ pub struct EvalArgs {
 }
 
 /// Lines decided together: large enough to keep both cores busy, small enough to stream.
-const BATCH: usize = 16 * 1024;
+/// Answers are ~1.2 KB a line, so a batch holds ~2.5 MB of output in flight; at 16 Ki lines
+/// it held ~25 MB (with the per-chunk capacity), which put eval's peak RSS at 77 MB.
+const BATCH: usize = 2 * 1024;
 
 /// Lines one task answers into one buffer: a buffer per line was 100,000 allocations (and
 /// as many small writes) for the large request stream.
-const CHUNK: usize = 256;
+const CHUNK: usize = 64;
 
 pub fn run(args: EvalArgs) -> u8 {
     let reader: Box<dyn Read> = match &args.requests {
