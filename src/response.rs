@@ -457,30 +457,49 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
 /// Everything Go leaves unescaped (no quote, backslash or control) JSON leaves alone too.
 fn json_of_go_json_string(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Bytes that may start a Go escape: quote, backslash, controls, `<>&`, and 0xE2, the
+    // lead byte of U+2028 and U+2029 (checked in full below). Scanning bytes rather than
+    // chars: the message is almost all ASCII and this runs for every denied request.
+    let stop = |b: u8| b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xe2);
+    let bytes = s.as_bytes();
     out.push_str("\\\"");
     let mut start = 0;
-    for (i, c) in s.char_indices() {
-        let short = match c {
-            '"' => "\\\\\\\"",
-            '\\' => "\\\\\\\\",
-            '\n' => "\\\\n",
-            '\r' => "\\\\r",
-            '\t' => "\\\\t",
-            '\u{8}' => "\\\\b",
-            '\u{c}' => "\\\\f",
-            '<' | '>' | '&' | '\u{0}'..='\u{1f}' | '\u{2028}' | '\u{2029}' => "",
-            _ => continue,
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| stop(b)) {
+        let i = from + offset;
+        from = i + 1;
+        let short = match bytes[i] {
+            b'"' => "\\\\\\\"",
+            b'\\' => "\\\\\\\\",
+            b'\n' => "\\\\n",
+            b'\r' => "\\\\r",
+            b'\t' => "\\\\t",
+            0x08 => "\\\\b",
+            0x0c => "\\\\f",
+            0xe2 => {
+                if bytes.get(i + 1) != Some(&0x80) || !matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))
+                {
+                    continue;
+                }
+                ""
+            }
+            _ => "",
         };
         out.push_str(&s[start..i]);
-        start = i + c.len_utf8();
         if !short.is_empty() {
             out.push_str(short);
+            start = i + 1;
             continue;
         }
-        let b = c as u32;
+        let (code, len) = match bytes[i] {
+            0xe2 => (if bytes[i + 2] == 0xa8 { 0x2028 } else { 0x2029 }, 3),
+            b => (u32::from(b), 1),
+        };
+        start = i + len;
+        from = start;
         out.push_str("\\\\u");
         for shift in [12, 8, 4, 0] {
-            out.push(HEX[((b >> shift) & 0xf) as usize] as char);
+            out.push(HEX[((code >> shift) & 0xf) as usize] as char);
         }
     }
     out.push_str(&s[start..]);
