@@ -138,8 +138,10 @@ fn decide(chain: &Chain, batch: &[(usize, String)]) -> Vec<String> {
         .par_chunks(CHUNK)
         .map(|chunk| {
             let mut buf = String::with_capacity(chunk.len() * 1280);
+            // One request parsed in place after another: its strings keep their buffers.
+            let mut request = Attributes::default();
             for (n, line) in chunk {
-                answer(&mut buf, chain, *n, line);
+                answer(&mut buf, chain, &mut request, *n, line);
                 buf.push('\n');
             }
             buf
@@ -155,16 +157,21 @@ fn write_answers(out: &mut impl Write, answers: &[String]) -> std::io::Result<()
 }
 
 /// Appends one answer line (without newline); a malformed request yields an error object
-/// for that line.
-fn answer(out: &mut String, chain: &Chain, number: usize, line: &str) {
-    match parse_request(line) {
-        Ok(a) => write_eval_line(out, &a, &chain.authorize(&a)),
+/// for that line. `request` is scratch space, overwritten.
+fn answer(out: &mut String, chain: &Chain, request: &mut Attributes, number: usize, line: &str) {
+    match parse_request(line, request) {
+        Ok(()) => write_eval_line(out, request, &chain.authorize(request)),
         Err(message) => out.push_str(&json!({"error": message, "line": number}).to_string()),
     }
 }
 
-fn parse_request(line: &str) -> Result<Attributes, String> {
-    let a: Attributes = serde_json::from_str(line).map_err(|e| format!("invalid request: {e}"))?;
+/// Parses `line` into `a`, reusing its strings (serde's in-place deserialisation: the same
+/// derive, fields and errors as `from_str`, every field assigned or defaulted).
+fn parse_request(line: &str, a: &mut Attributes) -> Result<(), String> {
+    let invalid = |e: serde_json::Error| format!("invalid request: {e}");
+    let mut de = serde_json::Deserializer::from_str(line);
+    serde::Deserialize::deserialize_in_place(&mut de, a).map_err(invalid)?;
+    de.end().map_err(invalid)?;
     if a.user.is_empty() {
         return Err(
             "invalid request: `user` is empty; the server authorizes no request without a user"
@@ -174,5 +181,39 @@ fn parse_request(line: &str) -> Result<Attributes, String> {
     if a.verb.is_empty() {
         return Err("invalid request: `verb` is empty".into());
     }
-    Ok(a)
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parsing_in_place_equals_parsing_afresh_whatever_came_before() {
+        let lines = [
+            r#"{"user":"a","groups":["g1","g2"],"verb":"get","resourceRequest":true,"apiGroup":"apps","resource":"deployments","subresource":"scale","namespace":"ns","name":"x","path":"/p"}"#,
+            r#"{"user":"b","verb":"list","resourceRequest":true}"#,
+            r#"{"user":"c","groups":["g"],"verb":"get","resourceRequest":false,"path":"/healthz"}"#,
+            r#"{"user":"d","verb":"get","resourceRequest":true,"namespace":1}"#,
+            r#"{"user":"e","verb":"get"}"#,
+            r#"{"user":"f","verb":"get","resourceRequest":true,"extra":5}"#,
+            r#"{"user":"g","verb":"get","resourceRequest":true,"user":"h"}"#,
+            r#"{"user":"i","verb":"get","resourceRequest":true} trailing"#,
+            r#"{"user":"k\u0001\"","verb":"get","resourceRequest":true,"name":"n"}"#,
+            r#"[1,2]"#,
+            r#"{"user":"l","groups":null,"verb":"get","resourceRequest":true}"#,
+            r#"{"user":"m","verb":"get","resourceRequest":true}"#,
+        ];
+        let mut scratch = Attributes::default();
+        // Every line after every other: nothing of the previous request may leak through.
+        for before in lines {
+            for line in lines {
+                let _ = parse_request(before, &mut scratch);
+                let in_place = parse_request(line, &mut scratch).map(|()| scratch.clone());
+                let reference = serde_json::from_str::<Attributes>(line)
+                    .map_err(|e| format!("invalid request: {e}"));
+                assert_eq!(in_place, reference, "{before} then {line}");
+            }
+        }
+    }
 }
