@@ -173,7 +173,10 @@ pub fn write_forbidden_message(out: &mut String, a: &Attributes, reason: &str) {
         }
     }
     // Only the base is sanitised, as the server does before adding the reason.
-    if out[base..].contains(['&', '<', '>']) {
+    if out.as_bytes()[base..]
+        .iter()
+        .any(|b| matches!(b, b'&' | b'<' | b'>'))
+    {
         let sanitized = sanitize_html(out[base..].to_string());
         out.truncate(base);
         out.push_str(&sanitized);
