@@ -113,24 +113,77 @@ pub fn group_resource(group: &str, resource: &str) -> String {
 
 /// The `message` of the 403 Status for a request the chain did not allow with `reason`.
 pub fn forbidden_message(a: &Attributes, reason: &str) -> String {
-    let mut err = sanitize_html(forbidden_base(a));
-    if !reason.is_empty() {
-        err.push_str(": ");
-        err.push_str(reason);
-    }
-    if a.api_group.is_empty() && a.resource.is_empty() {
-        format!("forbidden: {err}")
-    } else if a.name.is_empty() {
-        format!(
-            "{} is forbidden: {err}",
-            group_resource(&a.api_group, &a.resource)
-        )
+    let mut out = String::with_capacity(192);
+    write_forbidden_message(&mut out, a, reason);
+    out
+}
+
+/// Appends `go_quote(s)`; names are almost always printable ASCII, quoted without a copy.
+fn push_go_quoted(out: &mut String, s: &str) {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
     } else {
-        format!(
-            "{} {} is forbidden: {err}",
-            group_resource(&a.api_group, &a.resource),
-            go_quote(&a.name)
-        )
+        out.push_str(&go_quote(s));
+    }
+}
+
+/// Appends [`forbidden_message`]: the same bytes as `format!` over [`forbidden_base`] and
+/// [`group_resource`], written in place (eval builds one per denied request).
+pub fn write_forbidden_message(out: &mut String, a: &Attributes, reason: &str) {
+    if a.api_group.is_empty() && a.resource.is_empty() {
+        out.push_str("forbidden: ");
+    } else {
+        out.push_str(&a.resource);
+        if !a.api_group.is_empty() {
+            out.push('.');
+            out.push_str(&a.api_group);
+        }
+        if !a.name.is_empty() {
+            out.push(' ');
+            push_go_quoted(out, &a.name);
+        }
+        out.push_str(" is forbidden: ");
+    }
+    let base = out.len();
+    out.push_str("User ");
+    push_go_quoted(out, &a.user);
+    out.push_str(" cannot ");
+    out.push_str(&a.verb);
+    if !a.resource_request {
+        out.push_str(" path ");
+        push_go_quoted(out, &a.path);
+    } else {
+        out.push_str(" resource ");
+        if a.subresource.is_empty() {
+            push_go_quoted(out, &a.resource);
+        } else {
+            push_go_quoted(out, &a.combined_resource());
+        }
+        out.push_str(" in API group ");
+        push_go_quoted(out, &a.api_group);
+        if a.namespace.is_empty() {
+            out.push_str(" at the cluster scope");
+        } else {
+            out.push_str(" in the namespace ");
+            push_go_quoted(out, &a.namespace);
+        }
+    }
+    // Only the base is sanitised, as the server does before adding the reason.
+    if out.as_bytes()[base..]
+        .iter()
+        .any(|b| matches!(b, b'&' | b'<' | b'>'))
+    {
+        let sanitized = sanitize_html(out[base..].to_string());
+        out.truncate(base);
+        out.push_str(&sanitized);
+    }
+    if !reason.is_empty() {
+        out.push_str(": ");
+        out.push_str(reason);
     }
 }
 
@@ -377,7 +430,8 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
         out.push_str(",\"kubectl_can_i_exit\":0,\"forbidden_message\":\"\",\"kubectl_error\":\"\",\"http_code\":200,\"status\":null,\"status_body\":\"\"}");
         return;
     }
-    let status_message = forbidden_message(a, &verdict.reason);
+    let mut status_message = String::with_capacity(192);
+    write_forbidden_message(&mut status_message, a, &verdict.reason);
     let details = [a.name.as_str(), a.api_group.as_str(), a.resource.as_str()];
     // The message appears three times; escape it once.
     let mut message = String::with_capacity(status_message.len() + 32);
@@ -402,12 +456,57 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
 }
 
 /// `json_string(go_json_string(s))` without its outer quotes, in one pass: every Go escape
-/// starts with a backslash, which the JSON escaping doubles.
+/// starts with a backslash, which the JSON escaping doubles, and Go's quotes become `\"`.
+/// Everything Go leaves unescaped (no quote, backslash or control) JSON leaves alone too.
 fn json_of_go_json_string(out: &mut String, s: &str) {
-    let mut go = String::with_capacity(s.len() + 8);
-    go_json_string(&mut go, s);
-    // `go` is `"…"`: its quotes become `\"` and its escapes' backslashes double.
-    json_escape_into(out, &go);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Bytes that may start a Go escape: quote, backslash, controls, `<>&`, and 0xE2, the
+    // lead byte of U+2028 and U+2029 (checked in full below). Scanning bytes rather than
+    // chars: the message is almost all ASCII and this runs for every denied request.
+    let stop = |b: u8| b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xe2);
+    let bytes = s.as_bytes();
+    out.push_str("\\\"");
+    let mut start = 0;
+    let mut from = 0;
+    while let Some(offset) = bytes[from..].iter().position(|&b| stop(b)) {
+        let i = from + offset;
+        from = i + 1;
+        let short = match bytes[i] {
+            b'"' => "\\\\\\\"",
+            b'\\' => "\\\\\\\\",
+            b'\n' => "\\\\n",
+            b'\r' => "\\\\r",
+            b'\t' => "\\\\t",
+            0x08 => "\\\\b",
+            0x0c => "\\\\f",
+            0xe2 => {
+                if bytes.get(i + 1) != Some(&0x80) || !matches!(bytes.get(i + 2), Some(0xa8 | 0xa9))
+                {
+                    continue;
+                }
+                ""
+            }
+            _ => "",
+        };
+        out.push_str(&s[start..i]);
+        if !short.is_empty() {
+            out.push_str(short);
+            start = i + 1;
+            continue;
+        }
+        let (code, len) = match bytes[i] {
+            0xe2 => (if bytes[i + 2] == 0xa8 { 0x2028 } else { 0x2029 }, 3),
+            b => (u32::from(b), 1),
+        };
+        start = i + len;
+        from = start;
+        out.push_str("\\\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(HEX[((code >> shift) & 0xf) as usize] as char);
+        }
+    }
+    out.push_str(&s[start..]);
+    out.push_str("\\\"");
 }
 
 #[cfg(test)]
@@ -441,6 +540,66 @@ mod tests {
             namespace: ns.into(),
             name: name.into(),
             ..Attributes::default()
+        }
+    }
+
+    /// The message as `format!` over the upstream pieces builds it: the reference that
+    /// [`write_forbidden_message`]'s in-place writing must equal.
+    fn message_by_format(a: &Attributes, reason: &str) -> String {
+        let mut err = sanitize_html(forbidden_base(a));
+        if !reason.is_empty() {
+            err = format!("{err}: {reason}");
+        }
+        if a.api_group.is_empty() && a.resource.is_empty() {
+            format!("forbidden: {err}")
+        } else if a.name.is_empty() {
+            format!(
+                "{} is forbidden: {err}",
+                group_resource(&a.api_group, &a.resource)
+            )
+        } else {
+            let gr = group_resource(&a.api_group, &a.resource);
+            format!("{gr} {} is forbidden: {err}", go_quote(&a.name))
+        }
+    }
+
+    #[test]
+    fn written_message_and_double_escape_equal_the_composed_forms() {
+        let odd = [
+            "",
+            "a<b&c>",
+            "q\"uo\\te",
+            "tab\there",
+            "é\u{2028}\u{1}",
+            "plain",
+        ];
+        for (i, text) in odd.iter().enumerate() {
+            let other = odd[(i + 1) % odd.len()];
+            for resource_request in [true, false] {
+                let a = Attributes {
+                    user: (*text).into(),
+                    verb: other.into(),
+                    resource_request,
+                    api_group: other.into(),
+                    resource: (*text).into(),
+                    subresource: other.into(),
+                    namespace: (*text).into(),
+                    name: other.into(),
+                    path: (*text).into(),
+                    ..Attributes::default()
+                };
+                for reason in ["", "RBAC: <x>"] {
+                    let message = forbidden_message(&a, reason);
+                    assert_eq!(message, message_by_format(&a, reason));
+                    let mut go = String::new();
+                    go_json_string(&mut go, &message);
+                    let mut composed = String::new();
+                    json_escape_into(&mut composed, &go);
+                    let mut one_pass = String::new();
+                    json_of_go_json_string(&mut one_pass, &message);
+                    assert_eq!(one_pass, composed);
+                }
+            }
         }
     }
 

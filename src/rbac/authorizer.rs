@@ -113,8 +113,11 @@ impl Scope {
     /// The entries whose hash is `key`.
     fn proposals(&self, key: u64) -> &[(u64, u32, u32)] {
         let from = self.keys.partition_point(|&(h, _, _)| h < key);
-        let len = self.keys[from..].partition_point(|&(h, _, _)| h == key);
-        &self.keys[from..from + len]
+        // The run of equal hashes is walked, not searched: its entries are visited next
+        // anyway, and a second binary search over the whole rest cost as much as the first.
+        let rest = &self.keys[from..];
+        let len = rest.iter().take_while(|&&(h, _, _)| h == key).count();
+        &rest[..len]
     }
 }
 
