@@ -56,9 +56,11 @@ pub fn run(args: EvalArgs) -> u8 {
     };
     let mut lines = BufReader::with_capacity(1 << 20, reader).lines();
     let mut number = 0usize;
-    // Not the lock: the writer moves to whichever pool thread writes; with a 1 MiB buffer
-    // the per-write lock is taken rarely.
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout());
+    // Not the lock: the writer moves to whichever pool thread writes. Each chunk's answers
+    // (~75 KB) are at least the buffer's size, so `BufWriter` hands them to stdout directly
+    // instead of copying 116 MB through its buffer; small writes (errors, the tail) still
+    // gather in it.
+    let mut out = std::io::BufWriter::with_capacity(32 << 10, std::io::stdout());
     // A pipeline of three steps: while the pool decides batch k, one task writes the answers
     // of batch k-1 and then reads batch k+1, so reading and writing (serial) no longer leave
     // the cores idle. At most two batches of answers and two of lines are held.
