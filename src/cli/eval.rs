@@ -54,7 +54,7 @@ pub fn run(args: EvalArgs) -> u8 {
         Ok(w) => w.chain,
         Err(code) => return code,
     };
-    let mut lines = BufReader::with_capacity(1 << 20, reader).lines();
+    let mut reader: Reader = BufReader::with_capacity(1 << 20, reader);
     let mut number = 0usize;
     // Not the lock: the writer moves to whichever pool thread writes. Each chunk's answers
     // (~75 KB) are at least the buffer's size, so `BufWriter` hands them to stdout directly
@@ -64,11 +64,15 @@ pub fn run(args: EvalArgs) -> u8 {
     // A pipeline of three steps: while the pool decides batch k, one task writes the answers
     // of batch k-1 and then reads batch k+1, so reading and writing (serial) no longer leave
     // the cores idle. At most two batches of answers and two of lines are held.
-    let mut batch = read_batch(&mut lines, &mut number);
+    // Two line buffers take turns (one being decided, one being read into), so each line's
+    // string is reused batch after batch instead of allocated anew.
+    let mut current: Vec<(usize, String)> = Vec::new();
+    let mut spare: Vec<(usize, String)> = Vec::new();
+    let mut batch = read_batch(&mut reader, &mut number, &mut current);
     let mut answers: Vec<String> = Vec::new();
     loop {
-        let lines_now = match batch {
-            Ok(b) => b,
+        let filled = match batch {
+            Ok(n) => n,
             Err(problem) => {
                 // Answers of the lines read before the unreadable one are still written.
                 let _ = write_answers(&mut out, &answers).and_then(|()| out.flush());
@@ -76,17 +80,18 @@ pub fn run(args: EvalArgs) -> u8 {
                 return fail(*problem);
             }
         };
-        if lines_now.is_empty() && answers.is_empty() {
+        if filled == 0 && answers.is_empty() {
             break;
         }
+        let lines_now = &current[..filled];
         let (decided, (written, next)) = rayon::join(
-            || decide(&chain, &lines_now),
+            || decide(&chain, lines_now),
             || {
                 let written = write_answers(&mut out, &answers);
-                let next = if lines_now.is_empty() || written.is_err() {
-                    Ok(Vec::new())
+                let next = if filled == 0 || written.is_err() {
+                    Ok(0)
                 } else {
-                    read_batch(&mut lines, &mut number)
+                    read_batch(&mut reader, &mut number, &mut spare)
                 };
                 (written, next)
             },
@@ -96,6 +101,7 @@ pub fn run(args: EvalArgs) -> u8 {
             return EXIT_YES;
         }
         answers = decided;
+        std::mem::swap(&mut current, &mut spare);
         batch = next;
     }
     if out.flush().is_err() {
@@ -107,17 +113,41 @@ pub fn run(args: EvalArgs) -> u8 {
     EXIT_YES
 }
 
-type Lines = std::io::Lines<BufReader<Box<dyn Read + Send>>>;
+type Reader = BufReader<Box<dyn Read + Send>>;
 
-/// The next up to [`BATCH`] non-blank lines with their line numbers; empty at the end.
-fn read_batch(lines: &mut Lines, number: &mut usize) -> Result<Vec<(usize, String)>, Box<Problem>> {
-    let mut batch: Vec<(usize, String)> = Vec::with_capacity(BATCH);
-    for line in lines.by_ref() {
-        *number += 1;
-        match line {
-            Ok(l) if l.trim().is_empty() => continue,
-            Ok(l) => batch.push((*number, l)),
+/// Reads the next up to [`BATCH`] non-blank lines, with their line numbers, into `batch`
+/// (reusing the strings already there) and returns how many it read: 0 at the end. Lines end
+/// at `\n` or `\r\n`, as `BufRead::lines` splits them.
+fn read_batch(
+    reader: &mut Reader,
+    number: &mut usize,
+    batch: &mut Vec<(usize, String)>,
+) -> Result<usize, Box<Problem>> {
+    let mut filled = 0;
+    while filled < BATCH {
+        if batch.len() == filled {
+            batch.push((0, String::new()));
+        }
+        let (slot_number, line) = &mut batch[filled];
+        line.clear();
+        match reader.read_line(line) {
+            Ok(0) => break,
+            Ok(_) => {
+                *number += 1;
+                if line.ends_with('\n') {
+                    line.pop();
+                    if line.ends_with('\r') {
+                        line.pop();
+                    }
+                }
+                if line.trim().is_empty() {
+                    continue;
+                }
+                *slot_number = *number;
+                filled += 1;
+            }
             Err(e) => {
+                *number += 1;
                 return Err(Box::new(Problem::error(
                     "kauthz::load::unreadable",
                     format!(
@@ -127,11 +157,8 @@ fn read_batch(lines: &mut Lines, number: &mut usize) -> Result<Vec<(usize, Strin
                 )));
             }
         }
-        if batch.len() == BATCH {
-            break;
-        }
     }
-    Ok(batch)
+    Ok(filled)
 }
 
 /// Answers for a batch, in order, one buffer per [`CHUNK`] lines.
