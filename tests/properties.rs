@@ -9,8 +9,8 @@
 )]
 
 use kauthz::model::{
-    BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject,
-    RoleRef, Subject,
+    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
+    Subject,
 };
 use kauthz::policy::PolicyBuilder;
 use kauthz::rbac::authorizer::RbacAuthorizer;
@@ -18,142 +18,19 @@ use kauthz::rbac::naive;
 use kauthz::request::Attributes;
 use proptest::prelude::*;
 
-const NAMESPACES: &[&str] = &["a", "b", "c"];
-const USERS: &[&str] = &[
-    "u1",
-    "u2",
-    "system:serviceaccount:a:sa",
-    "system:serviceaccount:b:sa",
-];
-const GROUPS: &[&str] = &["g1", "g2", "system:authenticated", "system:serviceaccounts"];
-const VERBS: &[&str] = &["get", "list", "create", "delete", "*"];
-const GROUP_NAMES: &[&str] = &["", "apps", "*"];
-const RESOURCES: &[&str] = &[
-    "pods",
-    "pods/log",
-    "deployments",
-    "*/scale",
-    "*",
-    "pods/*",
-    "nodes",
-];
-const ROLE_NAMES: &[&str] = &["r1", "r2", "r3", "missing"];
-
-fn pick(xs: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::sample::select(xs).prop_map(str::to_string)
-}
-
-fn pick_name(xs: &'static [&'static str]) -> impl Strategy<Value = Name> {
-    prop::sample::select(xs).prop_map(Name::from)
-}
+mod common;
+use common::*;
 
 fn rule() -> impl Strategy<Value = PolicyRule> {
-    (
-        prop::collection::vec(pick_name(VERBS), 1..3),
-        prop::collection::vec(pick_name(GROUP_NAMES), 1..2),
-        prop::collection::vec(pick_name(RESOURCES), 1..3),
-        prop::collection::vec(pick_name(&["x", "y"]), 0..2),
-    )
-        .prop_map(
-            |(verbs, api_groups, resources, resource_names)| PolicyRule {
-                verbs,
-                api_groups,
-                resources,
-                resource_names,
-                non_resource_urls: vec![],
-            },
-        )
+    resource_rule(VERBS)
 }
 
 fn role() -> impl Strategy<Value = RoleObject> {
-    (
-        prop::bool::ANY,
-        pick(NAMESPACES),
-        pick(&["r1", "r2", "r3"]),
-        prop::collection::vec(rule(), 0..3),
-    )
-        .prop_map(|(cluster, ns, name, rules)| RoleObject {
-            kind: if cluster {
-                RoleKind::ClusterRole
-            } else {
-                RoleKind::Role
-            },
-            meta: ObjectMeta {
-                name: name.into(),
-                namespace: if cluster {
-                    String::new().into()
-                } else {
-                    ns.into()
-                },
-                ..ObjectMeta::default()
-            },
-            rule_origins: vec![Origin::default(); rules.len()],
-            rules,
-            aggregation_rule: None,
-        })
-}
-
-fn subject() -> impl Strategy<Value = Subject> {
-    prop_oneof![
-        pick(USERS).prop_map(|name| Subject {
-            kind: "User".into(),
-            name: name.into(),
-            ..Subject::default()
-        }),
-        pick(GROUPS).prop_map(|name| Subject {
-            kind: "Group".into(),
-            name: name.into(),
-            ..Subject::default()
-        }),
-        (pick(&["a", "b", ""]), pick(&["sa", "other"])).prop_map(|(namespace, name)| Subject {
-            kind: "ServiceAccount".into(),
-            name: name.into(),
-            namespace: namespace.into(),
-            ..Subject::default()
-        }),
-        Just(Subject {
-            kind: "Robot".into(),
-            name: "u1".into(),
-            ..Subject::default()
-        }),
-    ]
+    common::role(rule())
 }
 
 fn binding() -> impl Strategy<Value = BindingObject> {
-    (
-        prop::bool::ANY,
-        pick(NAMESPACES),
-        pick(&["b1", "b2", "b3", "b4", "b5"]),
-        prop::collection::vec(subject(), 1..3),
-        pick(&["Role", "ClusterRole", "Bogus"]),
-        pick(ROLE_NAMES),
-    )
-        .prop_map(
-            |(cluster, ns, name, subjects, ref_kind, ref_name)| BindingObject {
-                kind: if cluster {
-                    BindingKind::ClusterRoleBinding
-                } else {
-                    BindingKind::RoleBinding
-                },
-                meta: ObjectMeta {
-                    name: name.into(),
-                    namespace: if cluster {
-                        String::new().into()
-                    } else {
-                        ns.into()
-                    },
-                    ..ObjectMeta::default()
-                },
-                subject_origins: vec![Origin::default(); subjects.len()],
-                subjects,
-                role_ref: RoleRef {
-                    api_group: "rbac.authorization.k8s.io".into(),
-                    kind: ref_kind.into(),
-                    name: ref_name.into(),
-                },
-                role_ref_origin: Origin::default(),
-            },
-        )
+    common::binding(subject(USERS, GROUPS, true))
 }
 
 fn request() -> impl Strategy<Value = Attributes> {
@@ -336,7 +213,7 @@ proptest! {
         roles in prop::collection::vec(role(), 1..8),
         bindings in prop::collection::vec(binding(), 0..10),
         added in binding(),
-        subject in subject(),
+        subject in subject(USERS, GROUPS, true),
     ) {
         let mut added = added;
         added.meta.name = "added-binding".into();

@@ -18,8 +18,8 @@ use kauthz::chain::{Chain, Mode, SYSTEM_MASTERS};
 use kauthz::discovery::Discovery;
 use kauthz::engine::Workspace;
 use kauthz::model::{
-    BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject,
-    RoleRef, Subject,
+    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
+    Subject,
 };
 use kauthz::policy::PolicyBuilder;
 use kauthz::query::SubjectRef;
@@ -29,6 +29,9 @@ use kauthz::query::who_can::{abac_subject, allowed_subjects, who_can, who_can_al
 use kauthz::rbac::authorizer::RbacAuthorizer;
 use kauthz::request::Attributes;
 use proptest::prelude::*;
+
+mod common;
+use common::{USERS, pick, resource_rule, url_rule};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -428,13 +431,7 @@ fn graph_is_deterministic_and_closed() {
 // Generators: the same shapes as tests/properties.rs (copied so the two files merge
 // independently), plus non-resource rules and the bind/impersonate verbs.
 
-const NAMESPACES: &[&str] = &["a", "b", "c"];
-const USERS: &[&str] = &[
-    "u1",
-    "u2",
-    "system:serviceaccount:a:sa",
-    "system:serviceaccount:b:sa",
-];
+/// who-can's vocabulary adds `system:masters` and the verbs `bind` and `impersonate`.
 const GROUPS: &[&str] = &[
     "g1",
     "g2",
@@ -451,149 +448,20 @@ const VERBS: &[&str] = &[
     "impersonate",
     "*",
 ];
-const GROUP_NAMES: &[&str] = &["", "apps", "*"];
-const RESOURCES: &[&str] = &[
-    "pods",
-    "pods/log",
-    "deployments",
-    "*/scale",
-    "*",
-    "pods/*",
-    "nodes",
-];
-const ROLE_NAMES: &[&str] = &["r1", "r2", "r3", "missing"];
-
-fn pick(xs: &'static [&'static str]) -> impl Strategy<Value = String> {
-    prop::sample::select(xs).prop_map(str::to_string)
-}
-
-fn pick_name(xs: &'static [&'static str]) -> impl Strategy<Value = Name> {
-    prop::sample::select(xs).prop_map(Name::from)
-}
 
 fn rule() -> impl Strategy<Value = PolicyRule> {
-    prop_oneof![4 => resource_rule(), 1 => url_rule()]
-}
-
-fn url_rule() -> impl Strategy<Value = PolicyRule> {
-    (
-        prop::collection::vec(pick_name(VERBS), 1..3),
-        prop::collection::vec(pick_name(&["/healthz", "/healthz*", "/metrics", "*"]), 1..3),
-    )
-        .prop_map(|(verbs, non_resource_urls)| PolicyRule {
-            verbs,
-            non_resource_urls,
-            ..PolicyRule::default()
-        })
-}
-
-fn resource_rule() -> impl Strategy<Value = PolicyRule> {
-    (
-        prop::collection::vec(pick_name(VERBS), 1..3),
-        prop::collection::vec(pick_name(GROUP_NAMES), 1..2),
-        prop::collection::vec(pick_name(RESOURCES), 1..3),
-        prop::collection::vec(pick_name(&["x", "y"]), 0..2),
-    )
-        .prop_map(
-            |(verbs, api_groups, resources, resource_names)| PolicyRule {
-                verbs,
-                api_groups,
-                resources,
-                resource_names,
-                non_resource_urls: vec![],
-            },
-        )
-}
-
-fn role() -> impl Strategy<Value = RoleObject> {
-    (
-        prop::bool::ANY,
-        pick(NAMESPACES),
-        pick(&["r1", "r2", "r3"]),
-        prop::collection::vec(rule(), 0..3),
-    )
-        .prop_map(|(cluster, ns, name, rules)| RoleObject {
-            kind: if cluster {
-                RoleKind::ClusterRole
-            } else {
-                RoleKind::Role
-            },
-            meta: ObjectMeta {
-                name: name.into(),
-                namespace: if cluster {
-                    String::new().into()
-                } else {
-                    ns.into()
-                },
-                ..ObjectMeta::default()
-            },
-            rule_origins: vec![Origin::default(); rules.len()],
-            rules,
-            aggregation_rule: None,
-        })
-}
-
-fn subject() -> impl Strategy<Value = Subject> {
     prop_oneof![
-        pick(USERS).prop_map(|name| Subject {
-            kind: "User".into(),
-            name: name.into(),
-            ..Subject::default()
-        }),
-        pick(GROUPS).prop_map(|name| Subject {
-            kind: "Group".into(),
-            name: name.into(),
-            ..Subject::default()
-        }),
-        (pick(&["a", "b", ""]), pick(&["sa", "other"])).prop_map(|(namespace, name)| Subject {
-            kind: "ServiceAccount".into(),
-            name: name.into(),
-            namespace: namespace.into(),
-            ..Subject::default()
-        }),
-        Just(Subject {
-            kind: "Robot".into(),
-            name: "u1".into(),
-            ..Subject::default()
-        }),
+        4 => resource_rule(VERBS),
+        1 => url_rule(VERBS, &["/healthz", "/healthz*", "/metrics", "*"]),
     ]
 }
 
+fn role() -> impl Strategy<Value = RoleObject> {
+    common::role(rule())
+}
+
 fn binding() -> impl Strategy<Value = BindingObject> {
-    (
-        prop::bool::ANY,
-        pick(NAMESPACES),
-        pick(&["b1", "b2", "b3", "b4", "b5"]),
-        prop::collection::vec(subject(), 1..3),
-        pick(&["Role", "ClusterRole", "Bogus"]),
-        pick(ROLE_NAMES),
-    )
-        .prop_map(
-            |(cluster, ns, name, subjects, ref_kind, ref_name)| BindingObject {
-                kind: if cluster {
-                    BindingKind::ClusterRoleBinding
-                } else {
-                    BindingKind::RoleBinding
-                },
-                meta: ObjectMeta {
-                    name: name.into(),
-                    namespace: if cluster {
-                        String::new().into()
-                    } else {
-                        ns.into()
-                    },
-                    ..ObjectMeta::default()
-                },
-                subject_origins: vec![Origin::default(); subjects.len()],
-                subjects,
-                role_ref: RoleRef {
-                    api_group: "rbac.authorization.k8s.io".into(),
-                    kind: ref_kind.into(),
-                    name: ref_name.into(),
-                },
-                role_ref_origin: Origin::default(),
-            },
-        )
+    common::binding(common::subject(USERS, GROUPS, true))
 }
 
 fn template() -> impl Strategy<Value = Attributes> {
