@@ -9,9 +9,6 @@
     reason = "test code fails loudly"
 )]
 
-use std::path::Path;
-use std::process::Command;
-
 use kauthz::chain::{Chain, Mode};
 use kauthz::discovery::Discovery;
 use kauthz::engine::Workspace;
@@ -26,41 +23,12 @@ use kauthz::response::forbidden_message;
 use proptest::prelude::*;
 
 mod common;
-use common::*;
+use common::cli::{exec, shown, snap};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs kauthz in the crate root (so paths in output are relative and stable).
+/// Runs kauthz; returns the snapshot form and stdout alone.
 fn run_args(args: &[String], stdin: Option<&str>) -> (String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kauthz"));
-    cmd.current_dir(root()).args(args).env("NO_COLOR", "1");
-    let out = if let Some(input) = stdin {
-        use std::io::Write;
-        cmd.stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
-    } else {
-        cmd.output().unwrap()
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    let shown = format!(
-        "$ kauthz {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        out.status.code().unwrap_or(-1),
-        stdout,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (shown, stdout)
+    let (code, stdout, stderr) = exec(args, stdin);
+    (shown(args, code, &stdout, &stderr), stdout)
 }
 
 /// `cmd` split at spaces, on the example policy.
@@ -85,17 +53,7 @@ fn run_message(msg: &str, extra: &str) -> (String, String) {
     run_args(&v, None)
 }
 
-macro_rules! snap {
-    ($name:literal, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => true,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
-}
+use common::*;
 
 // --- The four deliberate mistakes of policies/example, each a near miss.
 

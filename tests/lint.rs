@@ -10,48 +10,19 @@
 )]
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
 use kauthz::lint::rules::registry;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::cli::{root, snap, transcript};
 
-/// Runs kauthz in the crate root; returns (exit code, stdout, stderr).
 fn exec(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kauthz"))
-        .current_dir(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::cli::exec(args, None)
 }
 
 fn run(args: &[&str]) -> String {
-    let (code, stdout, stderr) = exec(args);
-    format!(
-        "$ kauthz {}\nexit: {code}\n--- stdout\n{stdout}--- stderr\n{stderr}",
-        args.join(" ")
-    )
-}
-
-macro_rules! snap {
-    ($name:expr, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => true,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
+    transcript(args, None)
 }
 
 fn fixture(id: &str, kind: &str) -> Option<String> {

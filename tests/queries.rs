@@ -10,8 +10,6 @@
 )]
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
 
 use kauthz::abac::{AbacPolicy, AbacRule, AbacVersion};
 use kauthz::chain::{Chain, Mode, SYSTEM_MASTERS};
@@ -31,39 +29,11 @@ use kauthz::request::Attributes;
 use proptest::prelude::*;
 
 mod common;
+use common::cli::{snap, transcript};
 use common::{USERS, pick, resource_rule, url_rule};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Runs kauthz in the crate root (so paths in output are relative and stable).
 fn run(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_kauthz"))
-        .current_dir(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    format!(
-        "$ kauthz {}\nexit: {}\n--- stdout\n{}--- stderr\n{}",
-        args.join(" "),
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
-macro_rules! snap {
-    ($name:literal, $value:expr) => {
-        insta::with_settings!({
-            snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"),
-            prepend_module_to_snapshot => true,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!($name, $value);
-        })
-    };
+    transcript(args, None)
 }
 
 const EX: &str = "policies/example";

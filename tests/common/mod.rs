@@ -1,8 +1,16 @@
-//! Policy generators shared by the property tests (`properties.rs`, `queries.rs`,
+//! Helpers shared by the integration tests: `cli` runs the binary for snapshots; below are
+//! the policy generators shared by the property tests (`properties.rs`, `queries.rs`,
 //! `explain.rs`): small vocabularies, so generated requests often hit generated rules. Each
 //! test file passes the vocabulary it needs (who-can adds `bind` and `impersonate`, say).
 
-#![allow(dead_code, reason = "each test crate uses its own subset")]
+#![allow(
+    dead_code,
+    unused_imports,
+    unused_macros,
+    reason = "each test crate uses its own subset"
+)]
+
+pub mod cli;
 
 use kauthz::model::{
     BindingKind, BindingObject, Name, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject,
