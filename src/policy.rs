@@ -139,11 +139,6 @@ impl PolicyBuilder {
             .enumerate()
             .map(|(i, r)| (r.meta.name.clone(), i as u32))
             .collect();
-        let role_index = roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.meta.namespace.clone(), r.meta.name.clone()), i as u32))
-            .collect();
         PolicySet {
             cluster_roles,
             roles,
@@ -154,7 +149,6 @@ impl PolicyBuilder {
             replacements: self.replacements,
             aggregation,
             cluster_role_index,
-            role_index,
         }
     }
 }
@@ -172,7 +166,6 @@ pub struct PolicySet {
     pub replacements: Vec<Replacement>,
     pub aggregation: AggregationReport,
     cluster_role_index: HashMap<Name, u32>,
-    role_index: HashMap<(Name, Name), u32>,
 }
 
 impl PolicySet {
@@ -183,19 +176,23 @@ impl PolicySet {
     }
 
     pub fn role(&self, namespace: &str, name: &str) -> Option<&RoleObject> {
-        self.role_index
-            .get(&(Name::from(namespace), Name::from(name)))
-            .map(|&i| &self.roles[i as usize])
+        self.role_position(namespace, name)
+            .map(|i| &self.roles[i as usize])
     }
 
     pub fn cluster_role_position(&self, name: &str) -> Option<u32> {
         self.cluster_role_index.get(name).copied()
     }
 
+    /// Roles are stored sorted by namespace, then name, so a lookup is a binary search over
+    /// borrowed strings (no key to build: the graph asks once per RoleBinding).
     pub fn role_position(&self, namespace: &str, name: &str) -> Option<u32> {
-        self.role_index
-            .get(&(Name::from(namespace), Name::from(name)))
-            .copied()
+        self.roles
+            .binary_search_by(|r| {
+                (r.meta.namespace.as_str(), r.meta.name.as_str()).cmp(&(namespace, name))
+            })
+            .ok()
+            .map(|i| i as u32)
     }
 
     pub fn object_count(&self) -> usize {
@@ -203,5 +200,43 @@ impl PolicySet {
             + self.roles.len()
             + self.cluster_role_bindings.len()
             + self.role_bindings.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ObjectMeta;
+
+    fn role(namespace: &str, name: &str) -> RoleObject {
+        RoleObject {
+            kind: RoleKind::Role,
+            meta: ObjectMeta {
+                name: name.into(),
+                namespace: namespace.into(),
+                ..ObjectMeta::default()
+            },
+            rules: Vec::new(),
+            rule_origins: Vec::new(),
+            aggregation_rule: None,
+        }
+    }
+
+    #[test]
+    fn roles_are_found_by_namespace_and_name_whatever_the_order_added() {
+        let mut b = PolicyBuilder::new();
+        for (ns, name) in [("b", "r"), ("a", "z"), ("a", "r"), ("c", "a"), ("b", "a")] {
+            b.add_role(role(ns, name));
+        }
+        let p = b.build();
+        for (ns, name) in [("a", "r"), ("a", "z"), ("b", "a"), ("b", "r"), ("c", "a")] {
+            let found = p
+                .role(ns, name)
+                .map(|r| (r.meta.namespace.as_str(), r.meta.name.as_str()));
+            assert_eq!(found, Some((ns, name)));
+        }
+        assert!(p.role("a", "a").is_none());
+        assert!(p.role("d", "r").is_none());
+        assert!(p.role("", "r").is_none());
     }
 }
