@@ -430,13 +430,47 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
         out.push_str(",\"kubectl_can_i_exit\":0,\"forbidden_message\":\"\",\"kubectl_error\":\"\",\"http_code\":200,\"status\":null,\"status_body\":\"\"}");
         return;
     }
-    let mut status_message = String::with_capacity(192);
-    write_forbidden_message(&mut status_message, a, &verdict.reason);
+    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":\"");
     let details = [a.name.as_str(), a.api_group.as_str(), a.resource.as_str()];
+    let Some(plain) = PlainMessage::new(a) else {
+        write_denial_escaping(out, a, &verdict.reason, details);
+        return;
+    };
+    // Every part of the message is plain: its escaped forms are written from the parts, no
+    // byte of it scanned, and the JSON form is written once and copied twice.
+    let start = out.len();
+    plain.write(out, "\\\"");
+    if !verdict.reason.is_empty() {
+        out.push_str(": ");
+        json_escape_into(out, &verdict.reason);
+    }
+    let end = out.len();
+    out.push_str("\",\"kubectl_error\":\"Error from server (Forbidden): ");
+    out.extend_from_within(start..end);
+    out.push_str("\",\"http_code\":403,\"status\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"");
+    out.extend_from_within(start..end);
+    out.push_str("\",\"reason\":\"Forbidden\",\"details\":");
+    write_details(out, details, "\"", push_plain_quoted);
+    out.push_str(",\"code\":403},\"status_body\":\"");
+    out.push_str(r#"{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\""#);
+    plain.write(out, r#"\\\""#);
+    if !verdict.reason.is_empty() {
+        out.push_str(": ");
+        json_of_go_json_inner(out, &verdict.reason);
+    }
+    out.push_str(r#"\",\"reason\":\"Forbidden\",\"details\":"#);
+    write_details(out, details, "\\\"", push_plain_escaped_quoted);
+    out.push_str(r#",\"code\":403}\n"}"#);
+}
+
+/// The rest of [`write_eval_line`]'s denial (after `"forbidden_message":"`) for a request
+/// with a part that needs escaping or HTML sanitising: the message is built, then escaped.
+fn write_denial_escaping(out: &mut String, a: &Attributes, reason: &str, details: [&str; 3]) {
+    let mut status_message = String::with_capacity(192);
+    write_forbidden_message(&mut status_message, a, reason);
     // The message appears three times; escape it once.
     let mut message = String::with_capacity(status_message.len() + 32);
     json_escape_into(&mut message, &status_message);
-    out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":\"");
     out.push_str(&message);
     out.push_str("\",\"kubectl_error\":\"Error from server (Forbidden): ");
     out.push_str(&message);
@@ -455,17 +489,146 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
     out.push_str(r#",\"code\":403}\n"}"#);
 }
 
+/// Bytes that no escaping of the Forbidden message changes: printable ASCII except the quote,
+/// the backslash (JSON, Go) and `&<>` (the server's HTML sanitiser, Go's HTML-safe encoder).
+const PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        table[b] = !matches!(b as u8, b'"' | b'\\' | b'&' | b'<' | b'>');
+        b += 1;
+    }
+    table
+};
+
+fn is_plain(s: &str) -> bool {
+    s.bytes().all(|b| PLAIN[b as usize])
+}
+
+/// One piece of a Forbidden message: fixed text, a request field, or a request field in
+/// the quotes `%q` puts around it (with `/subresource` when the second part is not empty).
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Text(&'a str),
+    Quoted(&'a str, &'a str),
+}
+
+/// [`write_forbidden_message`] as its parts, when every request field in it is plain: then
+/// `%q` adds only the quotes, the sanitiser changes nothing, and each escaped form of the
+/// message is the parts with its own form of the quote.
+struct PlainMessage<'a> {
+    /// At most 16: the prefix takes 6 (`resource.group "name" is forbidden: `), user and
+    /// verb 4, a resource's scope 6.
+    parts: [Part<'a>; 16],
+    len: usize,
+}
+
+impl<'a> PlainMessage<'a> {
+    fn new(a: &'a Attributes) -> Option<Self> {
+        let mut m = PlainMessage {
+            parts: [Part::Text(""); 16],
+            len: 0,
+        };
+        if a.api_group.is_empty() && a.resource.is_empty() {
+            m.push(Part::Text("forbidden: "));
+        } else {
+            m.field(&a.resource)?;
+            if !a.api_group.is_empty() {
+                m.push(Part::Text("."));
+                m.field(&a.api_group)?;
+            }
+            if !a.name.is_empty() {
+                m.push(Part::Text(" "));
+                m.quoted(&a.name, "")?;
+            }
+            m.push(Part::Text(" is forbidden: "));
+        }
+        m.push(Part::Text("User "));
+        m.quoted(&a.user, "")?;
+        m.push(Part::Text(" cannot "));
+        m.field(&a.verb)?;
+        if !a.resource_request {
+            m.push(Part::Text(" path "));
+            m.quoted(&a.path, "")?;
+        } else {
+            m.push(Part::Text(" resource "));
+            m.quoted(&a.resource, &a.subresource)?;
+            m.push(Part::Text(" in API group "));
+            m.quoted(&a.api_group, "")?;
+            if a.namespace.is_empty() {
+                m.push(Part::Text(" at the cluster scope"));
+            } else {
+                m.push(Part::Text(" in the namespace "));
+                m.quoted(&a.namespace, "")?;
+            }
+        }
+        Some(m)
+    }
+
+    fn push(&mut self, part: Part<'a>) {
+        self.parts[self.len] = part;
+        self.len += 1;
+    }
+
+    fn field(&mut self, s: &'a str) -> Option<()> {
+        is_plain(s).then(|| self.push(Part::Text(s)))
+    }
+
+    fn quoted(&mut self, s: &'a str, sub: &'a str) -> Option<()> {
+        (is_plain(s) && is_plain(sub)).then(|| self.push(Part::Quoted(s, sub)))
+    }
+
+    /// The message with `quote` for each `"`: `"` itself, `\"` in a JSON string, `\\\"` in
+    /// a JSON string holding JSON.
+    fn write(&self, out: &mut String, quote: &str) {
+        for part in &self.parts[..self.len] {
+            match *part {
+                Part::Text(s) => out.push_str(s),
+                Part::Quoted(s, sub) => {
+                    out.push_str(quote);
+                    out.push_str(s);
+                    if !sub.is_empty() {
+                        out.push('/');
+                        out.push_str(sub);
+                    }
+                    out.push_str(quote);
+                }
+            }
+        }
+    }
+}
+
+/// A plain string as a JSON string.
+fn push_plain_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+}
+
+/// A plain string as a JSON string inside a JSON string.
+fn push_plain_escaped_quoted(out: &mut String, s: &str) {
+    out.push_str("\\\"");
+    out.push_str(s);
+    out.push_str("\\\"");
+}
+
 /// `json_string(go_json_string(s))` without its outer quotes, in one pass: every Go escape
 /// starts with a backslash, which the JSON escaping doubles, and Go's quotes become `\"`.
 /// Everything Go leaves unescaped (no quote, backslash or control) JSON leaves alone too.
 fn json_of_go_json_string(out: &mut String, s: &str) {
+    out.push_str("\\\"");
+    json_of_go_json_inner(out, s);
+    out.push_str("\\\"");
+}
+
+/// [`json_of_go_json_string`] without the escaped quotes around it.
+fn json_of_go_json_inner(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     // Bytes that may start a Go escape: quote, backslash, controls, `<>&`, and 0xE2, the
     // lead byte of U+2028 and U+2029 (checked in full below). Scanning bytes rather than
     // chars: the message is almost all ASCII and this runs for every denied request.
     let stop = |b: u8| b < 0x20 || matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xe2);
     let bytes = s.as_bytes();
-    out.push_str("\\\"");
     let mut start = 0;
     let mut from = 0;
     while let Some(offset) = bytes[from..].iter().position(|&b| stop(b)) {
@@ -506,7 +669,6 @@ fn json_of_go_json_string(out: &mut String, s: &str) {
         }
     }
     out.push_str(&s[start..]);
-    out.push_str("\\\"");
 }
 
 #[cfg(test)]
