@@ -57,19 +57,36 @@ pub fn url_pattern_matches(pattern: &str, path: &str) -> bool {
     pattern.ends_with('*') && path.starts_with(pattern.trim_end_matches('*'))
 }
 
+/// [`resource_matches`] for `resource/subresource` given in its two parts, without building
+/// the combined string (rule matching runs several times per request).
+pub fn resource_parts_match(rule: &PolicyRule, resource: &str, subresource: &str) -> bool {
+    if subresource.is_empty() {
+        return rule
+            .resources
+            .iter()
+            .any(|r| r == RESOURCE_ALL || r == resource);
+    }
+    rule.resources.iter().any(|r| {
+        let r = r.as_str();
+        if r == RESOURCE_ALL {
+            return true;
+        }
+        // `r == format!("{resource}/{subresource}")`, or `*/<subresource>`.
+        let combined = r.len() == resource.len() + 1 + subresource.len()
+            && r.starts_with(resource)
+            && r.as_bytes()[resource.len()] == b'/'
+            && r.ends_with(subresource);
+        combined
+            || r.len() == subresource.len() + 2 && r.starts_with("*/") && r.ends_with(subresource)
+    })
+}
+
 /// `RuleAllows`: resource rules never match non-resource requests and vice versa.
 pub fn rule_allows(rule: &PolicyRule, a: &Attributes) -> bool {
     if a.resource_request {
-        let combined;
-        let combined_ref = if a.subresource.is_empty() {
-            a.resource.as_str()
-        } else {
-            combined = format!("{}/{}", a.resource, a.subresource);
-            combined.as_str()
-        };
         verb_matches(rule, &a.verb)
             && api_group_matches(rule, &a.api_group)
-            && resource_matches(rule, combined_ref, &a.subresource)
+            && resource_parts_match(rule, &a.resource, &a.subresource)
             && resource_name_matches(rule, &a.name)
     } else {
         verb_matches(rule, &a.verb) && non_resource_url_matches(rule, &a.path)
@@ -201,5 +218,32 @@ mod tests {
         assert!(!rule_allows(&r, &path("get", "/healthz")));
         let u = url_rule(&["*"], &["*"]);
         assert!(!rule_allows(&u, &req("get", "", "pods", "", "")));
+    }
+
+    /// The two-part matcher is the combined-string matcher, on names where a prefix, a
+    /// suffix or a one-letter resource could fool a length check.
+    #[test]
+    fn resource_parts_match_equals_combined() {
+        let names = [
+            "*", "pods", "pods/log", "pods/*", "*/log", "*/scale", "x/log", "x", "*/x", "p/log",
+            "pod/slog", "pods/lo", "ods/log", "*/", "/log", "pods/", "pxlog", "podsxlog",
+        ];
+        for r in names {
+            let rule = rule(&["get"], &[""], &[r], &[]);
+            for resource in ["pods", "x", "p", "pod", "*", ""] {
+                for sub in ["", "log", "slog", "scale", "x", "*"] {
+                    let combined = if sub.is_empty() {
+                        resource.to_string()
+                    } else {
+                        format!("{resource}/{sub}")
+                    };
+                    assert_eq!(
+                        resource_parts_match(&rule, resource, sub),
+                        resource_matches(&rule, &combined, sub),
+                        "rule {r:?}, request {resource:?} {sub:?}"
+                    );
+                }
+            }
+        }
     }
 }
