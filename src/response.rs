@@ -432,7 +432,9 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
     }
     out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":\"");
     let details = [a.name.as_str(), a.api_group.as_str(), a.resource.as_str()];
-    let Some(plain) = PlainMessage::new(a) else {
+    // The details name the resource even when the message does not (a path, `forbidden: `).
+    let plain = PlainMessage::new(a).filter(|_| details.iter().all(|d| is_plain(d)));
+    let Some(plain) = plain else {
         write_denial_escaping(out, a, &verdict.reason, details);
         return;
     };
