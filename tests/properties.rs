@@ -21,8 +21,15 @@ use proptest::prelude::*;
 mod common;
 use common::*;
 
+/// Verbs of the index property: the common ones, `*`, and verbs the authorizer's verb
+/// summary has no bit for (an unknown verb, a wrong case).
+const INDEX_VERBS: &[&str] = &["get", "list", "create", "delete", "*", "frobnicate", "GET"];
+
 fn rule() -> impl Strategy<Value = PolicyRule> {
-    resource_rule(VERBS)
+    prop_oneof![
+        4 => resource_rule(INDEX_VERBS),
+        1 => url_rule(INDEX_VERBS, &["/healthz", "/api/*", "*"]),
+    ]
 }
 
 fn role() -> impl Strategy<Value = RoleObject> {
@@ -34,10 +41,30 @@ fn binding() -> impl Strategy<Value = BindingObject> {
 }
 
 fn request() -> impl Strategy<Value = Attributes> {
+    prop_oneof![4 => resource_request(), 1 => url_request()]
+}
+
+fn url_request() -> impl Strategy<Value = Attributes> {
     (
         pick(USERS),
         prop::collection::vec(pick(GROUPS), 0..3),
-        pick(&["get", "list", "create", "delete"]),
+        pick(&["get", "post", "frobnicate", "GET"]),
+        pick(&["/healthz", "/api/v1", "/metrics"]),
+    )
+        .prop_map(|(user, groups, verb, path)| Attributes {
+            user,
+            groups,
+            verb,
+            path,
+            ..Attributes::default()
+        })
+}
+
+fn resource_request() -> impl Strategy<Value = Attributes> {
+    (
+        pick(USERS),
+        prop::collection::vec(pick(GROUPS), 0..3),
+        pick(&["get", "list", "create", "delete", "frobnicate", "GET"]),
         pick(&["", "apps"]),
         pick(&["pods", "deployments", "nodes"]),
         pick(&["", "log", "scale", "*"]),

@@ -17,7 +17,7 @@ use crate::model::{BindingKind, BindingObject, Name, PolicyRule, RoleKind};
 use crate::policy::PolicySet;
 use crate::rbac::aggregate_error::aggregate_message;
 use crate::rbac::graph::{Node, PolicyGraph};
-use crate::rbac::matching::rule_allows;
+use crate::rbac::matching::{VERB_ALL, rule_allows};
 use crate::rbac::{describe_grant, first_applying_subject, subject_applies};
 use crate::request::Attributes;
 
@@ -30,8 +30,8 @@ use crate::request::Attributes;
 /// never change an answer.
 #[derive(Default)]
 struct Scope {
-    /// Binding index (into the policy's sorted vector) and the node its roleRef leads to.
-    entries: Box<[(u32, NodeIndex)]>,
+    /// Each binding of the scope, in name order.
+    entries: Box<[Entry]>,
     /// (hash of a user or group name, slot in `entries`, index of the subject that gives the
     /// name in its binding), sorted.
     keys: Box<[(u64, u32, u32)]>,
@@ -42,10 +42,103 @@ struct Scope {
     bits: u32,
 }
 
+/// One binding of a [`Scope`].
+#[derive(Clone, Copy)]
+struct Entry {
+    /// Index into the policy's sorted vector of the binding's kind.
+    position: u32,
+    /// The node its roleRef leads to (a role, or a missing role).
+    role: NodeIndex,
+    /// The verbs its role's rules could grant (see [`VerbSet`]).
+    verbs: VerbSet,
+}
+
+/// Which verbs a role's rules name, as two bit sets (resource rules, non-resource rules) over
+/// [`verb_bit`]: a necessary condition for any of its rules to allow a request, checked from
+/// the index entry before the binding, the role or a rule is read. A missing role has every
+/// bit, so its error is still collected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct VerbSet {
+    resource: u32,
+    url: u32,
+}
+
+impl VerbSet {
+    const ALL: VerbSet = VerbSet {
+        resource: u32::MAX,
+        url: u32::MAX,
+    };
+
+    fn of(rules: &[PolicyRule]) -> VerbSet {
+        let mut set = VerbSet {
+            resource: 0,
+            url: 0,
+        };
+        for rule in rules {
+            // `*` in a rule matches every verb, so it sets every bit.
+            let bits = rule.verbs.iter().fold(0, |bits, v| {
+                bits | if v.as_str() == VERB_ALL {
+                    u32::MAX
+                } else {
+                    verb_bit(v)
+                }
+            });
+            if !rule.resources.is_empty() {
+                set.resource |= bits;
+            }
+            if !rule.non_resource_urls.is_empty() {
+                set.url |= bits;
+            }
+        }
+        set
+    }
+
+    /// Whether a rule of the role could allow `a`, judged by its verb alone.
+    fn may_allow(self, a: &Attributes, bit: u32) -> bool {
+        let set = if a.resource_request {
+            self.resource
+        } else {
+            self.url
+        };
+        set & bit != 0
+    }
+}
+
+/// A verb's bit: one each for the verbs Kubernetes and its clients use, one shared by every
+/// other string (so an unknown verb still reaches the exact comparison), and one for a
+/// requested `*`, which only a rule's `*` matches.
+fn verb_bit(verb: &str) -> u32 {
+    let index = match verb {
+        "get" => 0,
+        "list" => 1,
+        "watch" => 2,
+        "create" => 3,
+        "update" => 4,
+        "patch" => 5,
+        "delete" => 6,
+        "deletecollection" => 7,
+        "impersonate" => 8,
+        "bind" => 9,
+        "escalate" => 10,
+        "use" => 11,
+        "approve" => 12,
+        "sign" => 13,
+        "attest" => 14,
+        "proxy" => 15,
+        "post" => 16,
+        "put" => 17,
+        "head" => 18,
+        "options" => 19,
+        "*" => 31,
+        _ => 30,
+    };
+    1 << index
+}
+
 /// Collects a [`Scope`].
 #[derive(Default)]
 struct ScopeBuilder {
-    entries: Vec<(u32, NodeIndex)>,
+    entries: Vec<Entry>,
     keys: Vec<(u64, u32, u32)>,
 }
 
@@ -63,9 +156,13 @@ fn name_key(tag: u8, name: &str) -> u64 {
 }
 
 impl ScopeBuilder {
-    fn add(&mut self, position: u32, binding: &BindingObject, role: NodeIndex) {
+    fn add(&mut self, position: u32, binding: &BindingObject, role: NodeIndex, verbs: VerbSet) {
         let slot = self.entries.len() as u32;
-        self.entries.push((position, role));
+        self.entries.push(Entry {
+            position,
+            role,
+            verbs,
+        });
         let ns = match binding.kind {
             BindingKind::ClusterRoleBinding => "",
             BindingKind::RoleBinding => binding.meta.namespace.as_str(),
@@ -138,6 +235,26 @@ fn bucket_of(key: u64, bits: u32) -> u64 {
     key.checked_shr(64 - bits).unwrap_or(0)
 }
 
+/// The rules behind a role node, or the error of a missing role.
+fn rules_of<'a>(
+    policy: &'a PolicySet,
+    graph: &'a PolicyGraph,
+    node: NodeIndex,
+) -> Result<&'a [PolicyRule], &'a str> {
+    match &graph.graph[node] {
+        Node::Role {
+            kind: RoleKind::ClusterRole,
+            index,
+        } => Ok(&policy.cluster_roles[*index as usize].rules),
+        Node::Role {
+            kind: RoleKind::Role,
+            index,
+        } => Ok(&policy.roles[*index as usize].rules),
+        Node::MissingRole(missing) => Err(&missing.error),
+        _ => Err("not a role"),
+    }
+}
+
 /// Slots of the applicable bindings of one scope: a handful for almost every request.
 type Slots = SmallVec<[u32; 16]>;
 
@@ -194,25 +311,34 @@ pub struct RbacAuthorizer {
 impl RbacAuthorizer {
     pub fn new(policy: PolicySet) -> Self {
         let graph = PolicyGraph::build(&policy);
+        // One summary per role node, computed the first time a binding leads to it.
+        let mut summaries: Vec<Option<VerbSet>> = vec![None; graph.graph.node_count()];
+        let mut verbs_of = |role: NodeIndex| {
+            *summaries[role.index()].get_or_insert_with(|| match rules_of(&policy, &graph, role) {
+                Ok(rules) => VerbSet::of(rules),
+                Err(_) => VerbSet::ALL,
+            })
+        };
         let mut cluster = ScopeBuilder::default();
         for (i, b) in policy.cluster_role_bindings.iter().enumerate() {
             let role = graph
                 .role_of(graph.cluster_role_bindings[i])
                 .unwrap_or(graph.cluster_role_bindings[i]);
-            cluster.add(i as u32, b, role);
+            cluster.add(i as u32, b, role, verbs_of(role));
         }
         let mut namespaces: HashMap<Name, ScopeBuilder> = HashMap::default();
         for (i, b) in policy.role_bindings.iter().enumerate() {
             let role = graph
                 .role_of(graph.role_bindings[i])
                 .unwrap_or(graph.role_bindings[i]);
+            let verbs = verbs_of(role);
             // Bindings are sorted by namespace: most lookups hit the scope just filled.
             match namespaces.get_mut(b.meta.namespace.as_str()) {
-                Some(scope) => scope.add(i as u32, b, role),
+                Some(scope) => scope.add(i as u32, b, role, verbs),
                 None => namespaces
                     .entry(b.meta.namespace.clone())
                     .or_default()
-                    .add(i as u32, b, role),
+                    .add(i as u32, b, role, verbs),
             }
         }
         RbacAuthorizer {
@@ -236,18 +362,7 @@ impl RbacAuthorizer {
 
     /// The rules behind a role node, or the error of a missing role.
     pub fn rules_of(&self, node: NodeIndex) -> Result<&[PolicyRule], &str> {
-        match &self.graph.graph[node] {
-            Node::Role {
-                kind: RoleKind::ClusterRole,
-                index,
-            } => Ok(&self.policy.cluster_roles[*index as usize].rules),
-            Node::Role {
-                kind: RoleKind::Role,
-                index,
-            } => Ok(&self.policy.roles[*index as usize].rules),
-            Node::MissingRole(missing) => Err(&missing.error),
-            _ => Err("not a role"),
-        }
+        rules_of(&self.policy, &self.graph, node)
     }
 
     pub fn authorize(&self, a: &Attributes) -> Verdict {
@@ -263,6 +378,7 @@ impl RbacAuthorizer {
     pub fn evaluate(&self, a: &Attributes) -> RbacOutcome {
         let mut errors = Vec::new();
         let mut slots = Slots::new();
+        let verb = verb_bit(&a.verb);
         let keys = RequestKeys::new(a);
         let scopes = [
             Some((&self.cluster, BindingKind::ClusterRoleBinding)),
@@ -275,9 +391,9 @@ impl RbacAuthorizer {
             },
         ];
         for (scope, kind) in scopes.into_iter().flatten() {
-            self.candidates(scope, kind, a, &keys, &mut slots);
+            self.candidates(scope, kind, a, &keys, Some(verb), &mut slots);
             for &slot in &slots {
-                let (position, role) = scope.entries[slot as usize];
+                let Entry { position, role, .. } = scope.entries[slot as usize];
                 match self.rules_of(role) {
                     Err(e) => errors.push(e.to_string()),
                     Ok(rules) => {
@@ -321,9 +437,9 @@ impl RbacAuthorizer {
             },
         ];
         for (scope, kind) in scopes.into_iter().flatten() {
-            self.candidates(scope, kind, a, &keys, &mut slots);
+            self.candidates(scope, kind, a, &keys, None, &mut slots);
             for &slot in &slots {
-                let (position, role) = scope.entries[slot as usize];
+                let Entry { position, role, .. } = scope.entries[slot as usize];
                 match self.rules_of(role) {
                     Err(e) => errors.push(e.to_string()),
                     Ok(rules) => {
@@ -367,9 +483,9 @@ impl RbacAuthorizer {
             },
         ];
         for (scope, kind) in scopes.into_iter().flatten() {
-            self.candidates(scope, kind, a, &keys, &mut slots);
+            self.candidates(scope, kind, a, &keys, None, &mut slots);
             for &slot in &slots {
-                let (position, role) = scope.entries[slot as usize];
+                let Entry { position, role, .. } = scope.entries[slot as usize];
                 out.push((kind, position, role));
             }
         }
@@ -398,20 +514,26 @@ impl RbacAuthorizer {
     }
 
     /// Slots of the bindings of `scope` that apply to the request's user, in visit order:
-    /// each proposal of a hash is confirmed against the one subject it was made from.
+    /// each proposal of a hash is confirmed against the one subject it was made from. With
+    /// `verb` a [`verb_bit`], bindings whose role names no such verb are left out unread
+    /// (they can neither allow nor fail); `None` keeps every binding.
     fn candidates(
         &self,
         scope: &Scope,
         kind: BindingKind,
         a: &Attributes,
         keys: &RequestKeys,
+        verb: Option<u32>,
         out: &mut Slots,
     ) {
         out.clear();
         for &key in &keys.keys {
             for &(_, slot, subject) in scope.proposals(key) {
-                let (position, _) = scope.entries[slot as usize];
-                let binding = self.binding(kind, position);
+                let entry = scope.entries[slot as usize];
+                if verb.is_some_and(|bit| !entry.verbs.may_allow(a, bit)) {
+                    continue;
+                }
+                let binding = self.binding(kind, entry.position);
                 let ns = match kind {
                     BindingKind::ClusterRoleBinding => "",
                     BindingKind::RoleBinding => binding.meta.namespace.as_str(),
@@ -444,7 +566,7 @@ impl RbacAuthorizer {
         let mut slots = Slots::new();
         let mut v: Vec<&str> = Vec::new();
         for (ns, scope) in &self.namespaces {
-            self.candidates(scope, BindingKind::RoleBinding, &a, &keys, &mut slots);
+            self.candidates(scope, BindingKind::RoleBinding, &a, &keys, None, &mut slots);
             if !slots.is_empty() {
                 v.push(ns.as_str());
             }
