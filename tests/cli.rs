@@ -360,6 +360,33 @@ fn eval_answers_each_line_and_reports_bad_lines() {
     snap!("eval_lines", run(&["eval", "-f", EX], Some(requests)));
 }
 
+/// `--timings` adds one line on stderr and changes nothing on stdout (its figures vary, so
+/// the line's shape is checked, not snapshotted).
+#[test]
+fn eval_timings_report_on_stderr_only() {
+    let requests = concat!(
+        r#"{"user":"jane","groups":[],"verb":"get","resourceRequest":false,"path":"/version"}"#,
+        "\n\n",
+        r#"{"user":"bob","groups":[],"verb":"list","resourceRequest":true,"resource":"pods","namespace":"ci"}"#,
+        "\n",
+    );
+    let (code, plain, quiet) = common::cli::exec(&["eval", "-f", EX], Some(requests));
+    let (timed_code, timed, report) =
+        common::cli::exec(&["eval", "--timings", "-f", EX], Some(requests));
+    assert_eq!((code, timed_code), (0, 0));
+    assert_eq!(plain, timed);
+    assert_eq!(quiet, "");
+    let report = report.trim_end();
+    assert!(!report.contains('\n'), "{report}");
+    let rest = report
+        .strip_prefix("kauthz eval: loaded and indexed ")
+        .unwrap_or_else(|| panic!("{report}"));
+    let (objects, rest) = rest.split_once(" RBAC objects in ").unwrap();
+    assert!(objects.parse::<usize>().unwrap() > 100, "{report}");
+    assert!(rest.contains(" ms; answered 2 requests in "), "{report}");
+    assert!(rest.ends_with(" per second)"), "{report}");
+}
+
 #[test]
 fn list_dumps_in_json_load_and_exclude_skips_paths() {
     // The RoleBinding's ServiceAccount subject has no namespace: it takes the binding's.
