@@ -9,7 +9,7 @@
 use std::hash::Hasher;
 
 use petgraph::graph::NodeIndex;
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use rustc_hash::FxHasher;
 use smallvec::SmallVec;
 
 use crate::decision::Verdict;
@@ -145,11 +145,15 @@ struct ScopeBuilder {
 const USER: u8 = 0;
 const GROUP: u8 = 1;
 
-/// The key of a user or group name. FxHash: a few cycles for a short name, where SipHash
-/// was a tenth of eval's decision time; a collision only costs a confirming comparison.
-fn name_key(tag: u8, name: &str) -> u64 {
+/// The key of a user or group name among the bindings of `namespace` (`""` for the
+/// ClusterRoleBindings). FxHash: a few cycles for a short name, where SipHash was a tenth of
+/// eval's decision time; a collision only costs a confirming comparison.
+fn name_key(tag: u8, namespace: &str, name: &str) -> u64 {
     let mut h = FxHasher::default();
     h.write_u8(tag);
+    h.write(namespace.as_bytes());
+    // Not part of any namespace name: `a` + `bc` and `ab` + `c` differ.
+    h.write_u8(0xff);
     h.write(name.as_bytes());
     // Buckets are chosen by the top bits: multiply to spread every input bit into them.
     h.finish().wrapping_mul(0x9e37_79b9_7f4a_7c15)
@@ -170,8 +174,8 @@ impl ScopeBuilder {
         let mut sa_user = String::new();
         for (i, s) in binding.subjects.iter().enumerate() {
             let key = match s.kind.as_str() {
-                "User" => name_key(USER, &s.name),
-                "Group" => name_key(GROUP, &s.name),
+                "User" => name_key(USER, ns, &s.name),
+                "Group" => name_key(GROUP, ns, &s.name),
                 "ServiceAccount" => {
                     let sa_ns = if s.namespace.is_empty() {
                         ns
@@ -185,7 +189,7 @@ impl ScopeBuilder {
                     for part in ["system:serviceaccount:", sa_ns, ":", &s.name] {
                         sa_user.push_str(part);
                     }
-                    name_key(USER, &sa_user)
+                    name_key(USER, ns, &sa_user)
                 }
                 _ => continue,
             };
@@ -215,17 +219,17 @@ impl ScopeBuilder {
     }
 }
 
-/// The hashed names of a request's user and groups, computed once for both scopes (on the
-/// stack for up to 7 groups: eval decides a request without allocating).
+/// The hashed names of a request's user and groups in one scope (on the stack for up to 7
+/// groups: eval decides a request without allocating).
 struct RequestKeys {
     keys: SmallVec<[u64; 8]>,
 }
 
 impl RequestKeys {
-    fn new(a: &Attributes) -> Self {
+    fn new(a: &Attributes, namespace: &str) -> Self {
         let mut keys = SmallVec::with_capacity(1 + a.groups.len());
-        keys.push(name_key(USER, &a.user));
-        keys.extend(a.groups.iter().map(|g| name_key(GROUP, g)));
+        keys.push(name_key(USER, namespace, &a.user));
+        keys.extend(a.groups.iter().map(|g| name_key(GROUP, namespace, g)));
         RequestKeys { keys }
     }
 }
@@ -304,8 +308,13 @@ pub enum RbacOutcome {
 pub struct RbacAuthorizer {
     policy: PolicySet,
     graph: PolicyGraph,
+    /// The ClusterRoleBindings.
     cluster: Scope,
-    namespaces: HashMap<Name, Scope>,
+    /// Every RoleBinding, its keys hashed with its namespace: one table, so a request's
+    /// namespace costs no lookup of its own (a map of per-namespace tables did).
+    namespaced: Scope,
+    /// The namespaces that have a RoleBinding, sorted.
+    namespaces: Box<[Name]>,
 }
 
 impl RbacAuthorizer {
@@ -326,29 +335,24 @@ impl RbacAuthorizer {
                 .unwrap_or(graph.cluster_role_bindings[i]);
             cluster.add(i as u32, b, role, verbs_of(role));
         }
-        let mut namespaces: HashMap<Name, ScopeBuilder> = HashMap::default();
+        let mut namespaced = ScopeBuilder::default();
+        let mut namespaces: Vec<Name> = Vec::new();
         for (i, b) in policy.role_bindings.iter().enumerate() {
             let role = graph
                 .role_of(graph.role_bindings[i])
                 .unwrap_or(graph.role_bindings[i]);
-            let verbs = verbs_of(role);
-            // Bindings are sorted by namespace: most lookups hit the scope just filled.
-            match namespaces.get_mut(b.meta.namespace.as_str()) {
-                Some(scope) => scope.add(i as u32, b, role, verbs),
-                None => namespaces
-                    .entry(b.meta.namespace.clone())
-                    .or_default()
-                    .add(i as u32, b, role, verbs),
+            namespaced.add(i as u32, b, role, verbs_of(role));
+            // Bindings are sorted by namespace.
+            if namespaces.last() != Some(&b.meta.namespace) {
+                namespaces.push(b.meta.namespace.clone());
             }
         }
         RbacAuthorizer {
             policy,
             graph,
             cluster: cluster.build(),
-            namespaces: namespaces
-                .into_iter()
-                .map(|(ns, scope)| (ns, scope.build()))
-                .collect(),
+            namespaced: namespaced.build(),
+            namespaces: namespaces.into_boxed_slice(),
         }
     }
 
@@ -379,19 +383,8 @@ impl RbacAuthorizer {
         let mut errors = Vec::new();
         let mut slots = Slots::new();
         let verb = verb_bit(&a.verb);
-        let keys = RequestKeys::new(a);
-        let scopes = [
-            Some((&self.cluster, BindingKind::ClusterRoleBinding)),
-            if a.namespace.is_empty() {
-                None
-            } else {
-                self.namespaces
-                    .get(a.namespace.as_str())
-                    .map(|s| (s, BindingKind::RoleBinding))
-            },
-        ];
-        for (scope, kind) in scopes.into_iter().flatten() {
-            self.candidates(scope, kind, a, &keys, Some(verb), &mut slots);
+        for (scope, kind, namespace) in self.scopes(true, &a.namespace) {
+            self.candidates(scope, kind, a, namespace, Some(verb), &mut slots);
             for &slot in &slots {
                 let Entry { position, role, .. } = scope.entries[slot as usize];
                 match self.rules_of(role) {
@@ -425,19 +418,8 @@ impl RbacAuthorizer {
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut slots = Slots::new();
-        let keys = RequestKeys::new(a);
-        let scopes = [
-            Some((&self.cluster, BindingKind::ClusterRoleBinding)),
-            if a.namespace.is_empty() {
-                None
-            } else {
-                self.namespaces
-                    .get(a.namespace.as_str())
-                    .map(|s| (s, BindingKind::RoleBinding))
-            },
-        ];
-        for (scope, kind) in scopes.into_iter().flatten() {
-            self.candidates(scope, kind, a, &keys, None, &mut slots);
+        for (scope, kind, namespace) in self.scopes(true, &a.namespace) {
+            self.candidates(scope, kind, a, namespace, None, &mut slots);
             for &slot in &slots {
                 let Entry { position, role, .. } = scope.entries[slot as usize];
                 match self.rules_of(role) {
@@ -471,19 +453,8 @@ impl RbacAuthorizer {
     ) -> Vec<(BindingKind, u32, NodeIndex)> {
         let mut out = Vec::new();
         let mut slots = Slots::new();
-        let keys = RequestKeys::new(a);
-        let scopes = [
-            cluster.then_some((&self.cluster, BindingKind::ClusterRoleBinding)),
-            if namespace.is_empty() {
-                None
-            } else {
-                self.namespaces
-                    .get(namespace)
-                    .map(|s| (s, BindingKind::RoleBinding))
-            },
-        ];
-        for (scope, kind) in scopes.into_iter().flatten() {
-            self.candidates(scope, kind, a, &keys, None, &mut slots);
+        for (scope, kind, namespace) in self.scopes(cluster, namespace) {
+            self.candidates(scope, kind, a, namespace, None, &mut slots);
             for &slot in &slots {
                 let Entry { position, role, .. } = scope.entries[slot as usize];
                 out.push((kind, position, role));
@@ -522,23 +493,28 @@ impl RbacAuthorizer {
         scope: &Scope,
         kind: BindingKind,
         a: &Attributes,
-        keys: &RequestKeys,
+        namespace: &str,
         verb: Option<u32>,
         out: &mut Slots,
     ) {
         out.clear();
-        for &key in &keys.keys {
+        for &key in &RequestKeys::new(a, namespace).keys {
             for &(_, slot, subject) in scope.proposals(key) {
                 let entry = scope.entries[slot as usize];
                 if verb.is_some_and(|bit| !entry.verbs.may_allow(a, bit)) {
                     continue;
                 }
                 let binding = self.binding(kind, entry.position);
-                let ns = match kind {
-                    BindingKind::ClusterRoleBinding => "",
-                    BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-                };
-                if subject_applies(&binding.subjects[subject as usize], &a.user, &a.groups, ns) {
+                // A hash may propose a binding of another namespace: confirm it is this one.
+                if binding.meta.namespace != namespace {
+                    continue;
+                }
+                if subject_applies(
+                    &binding.subjects[subject as usize],
+                    &a.user,
+                    &a.groups,
+                    namespace,
+                ) {
                     out.push(slot);
                 }
             }
@@ -549,9 +525,24 @@ impl RbacAuthorizer {
 
     /// Namespaces that have at least one RoleBinding, sorted.
     pub fn binding_namespaces(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.namespaces.keys().map(Name::as_str).collect();
-        v.sort_unstable();
-        v
+        self.namespaces.iter().map(Name::as_str).collect()
+    }
+
+    /// The scopes a request in `namespace` visits, in order, each with the namespace its
+    /// bindings are in: the ClusterRoleBindings (when `cluster` is set), then the
+    /// RoleBindings of `namespace` (none for a cluster-scoped request).
+    fn scopes<'s, 'n>(
+        &'s self,
+        cluster: bool,
+        namespace: &'n str,
+    ) -> impl Iterator<Item = (&'s Scope, BindingKind, &'n str)> {
+        let cluster = cluster.then_some((&self.cluster, BindingKind::ClusterRoleBinding, ""));
+        let namespaced = (!namespace.is_empty()).then_some((
+            &self.namespaced,
+            BindingKind::RoleBinding,
+            namespace,
+        ));
+        cluster.into_iter().chain(namespaced)
     }
 
     /// Namespaces with at least one RoleBinding that applies to `user` or one of `groups`
@@ -562,16 +553,15 @@ impl RbacAuthorizer {
             groups: groups.to_vec(),
             ..Attributes::default()
         };
-        let keys = RequestKeys::new(&a);
         let mut slots = Slots::new();
         let mut v: Vec<&str> = Vec::new();
-        for (ns, scope) in &self.namespaces {
-            self.candidates(scope, BindingKind::RoleBinding, &a, &keys, None, &mut slots);
+        for ns in &self.namespaces {
+            let scope = &self.namespaced;
+            self.candidates(scope, BindingKind::RoleBinding, &a, ns, None, &mut slots);
             if !slots.is_empty() {
                 v.push(ns.as_str());
             }
         }
-        v.sort_unstable();
         v
     }
 
