@@ -3,9 +3,7 @@
 //! a rule added to a Role or ClusterRole, a subject added to a ClusterRoleBinding). Target:
 //! ≤ 3 s wall for the whole command. Prints figures for the README.
 //!
-//! The cluster comes from ../shared/bench/gen_cluster.py (generated once into
-//! target/bench-data, or found in $CARGO_TARGET_DIR/bench-data). KAUTHZ_BENCH_SCALE picks the
-//! scale (default large).
+//! The cluster and KAUTHZ_BENCH_SCALE: see benches/common/mod.rs.
 
 #![allow(
     clippy::unwrap_used,
@@ -14,35 +12,16 @@
     reason = "test code fails loudly"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use kauthz::chain::Mode;
 use kauthz::diff::diff;
 use kauthz::engine::{EngineOptions, Workspace};
 use kauthz::loader::{Input, LoadOptions, load};
 
-fn data_dir(scale: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
-        let d = PathBuf::from(t).join("bench-data").join(scale);
-        if d.join("policies").exists() {
-            return d;
-        }
-    }
-    let out = root.join("target/bench-data").join(scale);
-    if !out.join("requests.jsonl").exists() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/bench/gen_cluster.py"))
-            .args(["--scale", scale, "--requests", "100000"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs gen_cluster.py");
-        assert!(status.success(), "gen_cluster.py failed");
-    }
-    out
-}
+mod common;
+use common::*;
 
 /// Writes the changed copy: every 100th object of the four RBAC files is changed.
 fn changed_copy(base: &Path, out: &Path) -> (usize, usize) {
@@ -93,20 +72,8 @@ fn changed_copy(base: &Path, out: &Path) -> (usize, usize) {
     (objects, changed)
 }
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        last = Some(v);
-    }
-    (best, last.expect("at least one run"))
-}
-
 fn main() {
-    let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
+    let scale = scale();
     let dir = data_dir(&scale);
     let base = dir.join("policies");
     let head = dir.join("policies-1pct-changed");

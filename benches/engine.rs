@@ -1,8 +1,7 @@
 //! `cargo bench --bench engine`: load, index and evaluate the synthetic large cluster, and
 //! time single `kauthz can-i` runs on the example policy. Prints figures for the README.
 //!
-//! The cluster comes from ../shared/bench/gen_cluster.py (deterministic; generated once into
-//! target/bench-data). Set KAUTHZ_BENCH_SCALE to small|medium|large|huge (default large).
+//! The cluster and KAUTHZ_BENCH_SCALE: see benches/common/mod.rs.
 
 #![allow(
     clippy::unwrap_used,
@@ -11,15 +10,17 @@
     reason = "test code fails loudly"
 )]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use kauthz::chain::Mode;
 use kauthz::engine::{EngineOptions, build_chain, outcome};
 use kauthz::loader::{Input, LoadOptions, load};
 use kauthz::request::Attributes;
 use rayon::prelude::*;
+
+mod common;
+use common::*;
 
 /// Counts live heap bytes, so the figures separate what the model holds from allocator slack.
 struct Counting;
@@ -43,51 +44,8 @@ unsafe impl std::alloc::GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-fn mb(bytes: usize) -> f64 {
-    bytes as f64 / 1e6
-}
-
-fn data_dir(scale: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/bench-data").join(scale);
-    if !out.join("requests.jsonl").exists() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/bench/gen_cluster.py"))
-            .args(["--scale", scale, "--requests", "100000"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs gen_cluster.py");
-        assert!(status.success(), "gen_cluster.py failed");
-    }
-    out
-}
-
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        last = Some(v);
-    }
-    (best, last.expect("at least one run"))
-}
-
 fn main() {
-    let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
+    let scale = scale();
     let dir = data_dir(&scale);
     let options = EngineOptions {
         builtin: true,

@@ -1,9 +1,8 @@
 //! `cargo bench --bench explain`: `explain` and the `can-i --list` rules review on the
 //! synthetic large cluster, after loading. Prints figures for the README.
 //!
-//! The cluster comes from ../shared/bench/gen_cluster.py (deterministic), generated once into
-//! target/bench-data (or $CARGO_TARGET_DIR/bench-data). KAUTHZ_BENCH_SCALE picks the scale
-//! (default large); KAUTHZ_BENCH_SLOWEST=1 also prints the five slowest denied requests.
+//! The cluster and KAUTHZ_BENCH_SCALE: see benches/common/mod.rs.
+//! KAUTHZ_BENCH_SLOWEST=1 also prints the five slowest denied requests.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,8 +11,6 @@
     reason = "bench code fails loudly"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use kauthz::chain::Mode;
@@ -23,23 +20,8 @@ use kauthz::explain::rules::{list_lines, rules_review};
 use kauthz::loader::{Input, LoadOptions, load};
 use kauthz::request::Attributes;
 
-fn data_dir(scale: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let out = target.join("bench-data").join(scale);
-    if !out.join("requests.jsonl").exists() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/bench/gen_cluster.py"))
-            .args(["--scale", scale, "--requests", "100000"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs gen_cluster.py");
-        assert!(status.success(), "gen_cluster.py failed");
-    }
-    out
-}
+mod common;
+use common::*;
 
 /// Median and worst of one timing per item.
 fn timings<T>(items: &[T], mut f: impl FnMut(&T)) -> (Duration, Duration, Duration) {
@@ -60,12 +42,8 @@ fn timings<T>(items: &[T], mut f: impl FnMut(&T)) -> (Duration, Duration, Durati
     )
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 fn main() {
-    let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
+    let scale = scale();
     let dir = data_dir(&scale);
     let options = EngineOptions {
         builtin: true,

@@ -1,7 +1,7 @@
-//! `cargo bench --bench lint`: lint the synthetic large cluster (../shared/bench/gen_cluster.py,
-//! generated once into target/bench-data) in the library, stage by stage, and time whole
-//! `kauthz lint` runs of the release binary. Prints figures for the README.
-//! Set KAUTHZ_BENCH_SCALE to small|medium|large|huge (default large).
+//! `cargo bench --bench lint`: lint the synthetic large cluster in the library, stage by stage,
+//! and time whole `kauthz lint` runs of the release binary. Prints figures for the README.
+//!
+//! The cluster and KAUTHZ_BENCH_SCALE: see benches/common/mod.rs.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,46 +12,17 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use kauthz::chain::Mode;
 use kauthz::engine::{EngineOptions, Workspace};
 use kauthz::lint::{Context, LintConfig, run};
 use kauthz::loader::{Input, LoadOptions, load};
 
-fn data_dir(scale: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.join("target/bench-data").join(scale);
-    if !out.join("requests.jsonl").exists() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/bench/gen_cluster.py"))
-            .args(["--scale", scale, "--requests", "100000"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs gen_cluster.py");
-        assert!(status.success(), "gen_cluster.py failed");
-    }
-    out
-}
-
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        best = best.min(t.elapsed());
-        last = Some(v);
-    }
-    (best, last.expect("at least one run"))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
+mod common;
+use common::*;
 
 fn main() {
-    let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
+    let scale = scale();
     let dir = data_dir(&scale);
     let policies = dir.join("policies");
     let inputs = [Input::Path(policies.clone())];

@@ -1,10 +1,7 @@
 //! `cargo bench --bench queries`: who-can, where-can and the access matrix on the synthetic
 //! large cluster, after loading. Prints figures for the README.
 //!
-//! The cluster comes from ../shared/bench/gen_cluster.py (deterministic), generated once into
-//! target/bench-data/<scale> as benches/engine.rs does (an existing copy under
-//! $CARGO_TARGET_DIR/bench-data is used when present). KAUTHZ_BENCH_SCALE picks the scale
-//! (default large).
+//! The cluster and KAUTHZ_BENCH_SCALE: see benches/common/mod.rs.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,10 +9,6 @@
     clippy::panic,
     reason = "benchmark code fails loudly"
 )]
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 use kauthz::chain::Mode;
 use kauthz::engine::{EngineOptions, Workspace};
@@ -26,47 +19,11 @@ use kauthz::query::where_can::where_can;
 use kauthz::query::who_can::{who_can, who_can_all_namespaces};
 use kauthz::request::Attributes;
 
-fn data_dir(scale: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if let Some(t) = std::env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(t).join("bench-data").join(scale);
-        if dir.join("requests.jsonl").exists() {
-            return dir;
-        }
-    }
-    let out = root.join("target/bench-data").join(scale);
-    if !out.join("requests.jsonl").exists() {
-        let status = Command::new("python3")
-            .arg(root.join("../shared/bench/gen_cluster.py"))
-            .args(["--scale", scale, "--requests", "100000"])
-            .arg(&out)
-            .status()
-            .expect("python3 runs gen_cluster.py");
-        assert!(status.success(), "gen_cluster.py failed");
-    }
-    out
-}
-
-/// Best and median of `runs` timings.
-fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, Duration, T) {
-    let mut all = Vec::with_capacity(runs);
-    let mut last = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let v = f();
-        all.push(t.elapsed());
-        last = Some(v);
-    }
-    all.sort();
-    (all[0], all[runs / 2], last.expect("at least one run"))
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
+mod common;
+use common::*;
 
 fn main() {
-    let scale = std::env::var("KAUTHZ_BENCH_SCALE").unwrap_or_else(|_| "large".into());
+    let scale = scale();
     let dir = data_dir(&scale);
     let loaded = load(
         &[Input::Path(dir.join("policies"))],
