@@ -8,10 +8,7 @@
     reason = "test code fails loudly"
 )]
 
-use kauthz::model::{
-    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
-    Subject,
-};
+use kauthz::model::{BindingKind, BindingObject, Origin, PolicyRule, RoleObject};
 use kauthz::policy::PolicyBuilder;
 use kauthz::rbac::authorizer::RbacAuthorizer;
 use kauthz::rbac::naive;
@@ -114,41 +111,10 @@ proptest! {
 #[test]
 fn linear_scan_reference_names_the_first_binding_by_name() {
     let mut b = PolicyBuilder::new();
-    b.add_role(RoleObject {
-        kind: RoleKind::ClusterRole,
-        meta: ObjectMeta {
-            name: "r".into(),
-            ..ObjectMeta::default()
-        },
-        rules: vec![PolicyRule {
-            verbs: vec!["get".into()],
-            api_groups: vec!["".into()],
-            resources: vec!["pods".into()],
-            ..PolicyRule::default()
-        }],
-        rule_origins: vec![Origin::default()],
-        aggregation_rule: None,
-    });
+    b.add_role(role_object("", "r", vec![get_pods()]));
     for name in ["z", "a"] {
-        b.add_binding(BindingObject {
-            kind: BindingKind::ClusterRoleBinding,
-            meta: ObjectMeta {
-                name: name.into(),
-                ..ObjectMeta::default()
-            },
-            subjects: vec![Subject {
-                kind: "User".into(),
-                name: "u".into(),
-                ..Subject::default()
-            }],
-            subject_origins: vec![Origin::default()],
-            role_ref: RoleRef {
-                kind: "ClusterRole".into(),
-                name: "r".into(),
-                ..RoleRef::default()
-            },
-            role_ref_origin: Origin::default(),
-        });
+        let subjects = vec![subject_of("User", "", "u")];
+        b.add_binding(binding_object("", name, subjects, "ClusterRole", "r"));
     }
     let a = Attributes {
         user: "u".into(),
@@ -354,40 +320,15 @@ proptest! {
 /// The properties above must be able to fail: a moved RoleBinding is a change.
 #[test]
 fn moving_a_role_binding_is_a_change() {
-    let role = RoleObject {
-        kind: RoleKind::ClusterRole,
-        meta: ObjectMeta {
-            name: "r".into(),
-            ..ObjectMeta::default()
-        },
-        rules: vec![PolicyRule {
-            verbs: vec!["get".into()],
-            api_groups: vec!["".into()],
-            resources: vec!["pods".into()],
-            ..PolicyRule::default()
-        }],
-        rule_origins: vec![Origin::default()],
-        aggregation_rule: None,
-    };
-    let binding = |ns: &str| BindingObject {
-        kind: BindingKind::RoleBinding,
-        meta: ObjectMeta {
-            name: "b".into(),
-            namespace: ns.into(),
-            ..ObjectMeta::default()
-        },
-        subjects: vec![Subject {
-            kind: "User".into(),
-            name: "u".into(),
-            ..Subject::default()
-        }],
-        subject_origins: vec![Origin::default()],
-        role_ref: RoleRef {
-            kind: "ClusterRole".into(),
-            name: "r".into(),
-            ..RoleRef::default()
-        },
-        role_ref_origin: Origin::default(),
+    let role = role_object("", "r", vec![get_pods()]);
+    let binding = |ns: &str| {
+        binding_object(
+            ns,
+            "b",
+            vec![subject_of("User", "", "u")],
+            "ClusterRole",
+            "r",
+        )
     };
     let d = diff(
         &authorizer(std::slice::from_ref(&role), &[binding("a")]),

@@ -15,10 +15,7 @@ use kauthz::abac::{AbacPolicy, AbacRule, AbacVersion};
 use kauthz::chain::{Chain, Mode, SYSTEM_MASTERS};
 use kauthz::discovery::Discovery;
 use kauthz::engine::Workspace;
-use kauthz::model::{
-    BindingKind, BindingObject, ObjectMeta, Origin, PolicyRule, RoleKind, RoleObject, RoleRef,
-    Subject,
-};
+use kauthz::model::{BindingObject, PolicyRule, RoleObject, Subject};
 use kauthz::policy::PolicyBuilder;
 use kauthz::query::SubjectRef;
 use kauthz::query::matrix::{Access, resource_matrix, subject_matrix};
@@ -30,7 +27,9 @@ use proptest::prelude::*;
 
 mod common;
 use common::cli::{snap, transcript};
-use common::{USERS, pick, resource_rule, url_rule};
+use common::{
+    USERS, binding_object, get_pods, pick, resource_rule, role_object, subject_of, url_rule,
+};
 
 fn run(args: &[&str]) -> String {
     transcript(args, None)
@@ -766,56 +765,17 @@ proptest! {
 /// identity as the ServiceAccount, and both are listed.
 #[test]
 fn a_user_named_like_a_service_account_is_that_service_account() {
-    let role = RoleObject {
-        kind: RoleKind::ClusterRole,
-        meta: ObjectMeta {
-            name: "r".into(),
-            ..ObjectMeta::default()
-        },
-        rules: vec![PolicyRule {
-            verbs: vec!["get".into()],
-            api_groups: vec!["".into()],
-            resources: vec!["pods".into()],
-            ..PolicyRule::default()
-        }],
-        rule_origins: vec![Origin::default()],
-        aggregation_rule: None,
-    };
-    let bind = |name: &str, subject: Subject, role: &str| BindingObject {
-        kind: BindingKind::RoleBinding,
-        meta: ObjectMeta {
-            name: name.into(),
-            namespace: "a".into(),
-            ..ObjectMeta::default()
-        },
-        subjects: vec![subject],
-        role_ref: RoleRef {
-            api_group: "rbac.authorization.k8s.io".into(),
-            kind: "ClusterRole".into(),
-            name: role.into(),
-        },
-        subject_origins: vec![Origin::default()],
-        role_ref_origin: Origin::default(),
+    let role = role_object("", "r", vec![get_pods()]);
+    let bind = |name: &str, subject: Subject, role: &str| {
+        binding_object("a", name, vec![subject], "ClusterRole", role)
     };
     let ws = workspace(
         &[role],
         &[
-            bind(
-                "b1",
-                Subject {
-                    kind: "ServiceAccount".into(),
-                    name: "sa".into(),
-                    ..Subject::default()
-                },
-                "r",
-            ),
+            bind("b1", subject_of("ServiceAccount", "", "sa"), "r"),
             bind(
                 "b2",
-                Subject {
-                    kind: "User".into(),
-                    name: "system:serviceaccount:a:sa".into(),
-                    ..Subject::default()
-                },
+                subject_of("User", "", "system:serviceaccount:a:sa"),
                 "nothing",
             ),
         ],
@@ -847,68 +807,20 @@ fn a_user_named_like_a_service_account_is_that_service_account() {
 /// name is its twin and both are listed.
 #[test]
 fn a_service_account_name_with_a_colon_has_its_user_twin() {
-    let role = RoleObject {
-        kind: RoleKind::ClusterRole,
-        meta: ObjectMeta {
-            name: "r".into(),
-            ..ObjectMeta::default()
-        },
-        rules: vec![PolicyRule {
-            verbs: vec!["get".into()],
-            api_groups: vec!["".into()],
-            resources: vec!["pods".into()],
-            ..PolicyRule::default()
-        }],
-        rule_origins: vec![Origin::default()],
-        aggregation_rule: None,
-    };
-    let bind = |name: &str, subject: Subject, role: &str| BindingObject {
-        kind: BindingKind::ClusterRoleBinding,
-        meta: ObjectMeta {
-            name: name.into(),
-            ..ObjectMeta::default()
-        },
-        subjects: vec![subject],
-        role_ref: RoleRef {
-            api_group: "rbac.authorization.k8s.io".into(),
-            kind: "ClusterRole".into(),
-            name: role.into(),
-        },
-        subject_origins: vec![Origin::default()],
-        role_ref_origin: Origin::default(),
+    let role = role_object("", "r", vec![get_pods()]);
+    let bind = |name: &str, subject: Subject, role: &str| {
+        binding_object("", name, vec![subject], "ClusterRole", role)
     };
     let ws = workspace(
         &[role],
         &[
             bind(
                 "b1",
-                Subject {
-                    kind: "User".into(),
-                    name: "system:serviceaccount:a:x:y".into(),
-                    ..Subject::default()
-                },
+                subject_of("User", "", "system:serviceaccount:a:x:y"),
                 "r",
             ),
-            bind(
-                "b2",
-                Subject {
-                    kind: "ServiceAccount".into(),
-                    namespace: "a".into(),
-                    name: "x:y".into(),
-                    ..Subject::default()
-                },
-                "nothing",
-            ),
-            bind(
-                "b3",
-                Subject {
-                    kind: "ServiceAccount".into(),
-                    namespace: "a:x".into(),
-                    name: "y".into(),
-                    ..Subject::default()
-                },
-                "nothing",
-            ),
+            bind("b2", subject_of("ServiceAccount", "a", "x:y"), "nothing"),
+            bind("b3", subject_of("ServiceAccount", "a:x", "y"), "nothing"),
         ],
     );
     let a = Attributes {

@@ -82,6 +82,76 @@ pub fn url_rule(
         })
 }
 
+/// A Role in `namespace`, or a ClusterRole when `namespace` is empty, with `rules`.
+pub fn role_object(namespace: &str, name: &str, rules: Vec<PolicyRule>) -> RoleObject {
+    RoleObject {
+        kind: if namespace.is_empty() {
+            RoleKind::ClusterRole
+        } else {
+            RoleKind::Role
+        },
+        meta: ObjectMeta {
+            name: name.into(),
+            namespace: namespace.into(),
+            ..ObjectMeta::default()
+        },
+        rule_origins: vec![Origin::default(); rules.len()],
+        rules,
+        aggregation_rule: None,
+    }
+}
+
+/// A RoleBinding in `namespace`, or a ClusterRoleBinding when `namespace` is empty, of the
+/// `ref_kind` (`Role`, `ClusterRole`, …) named `ref_name`, to `subjects`.
+pub fn binding_object(
+    namespace: &str,
+    name: &str,
+    subjects: Vec<Subject>,
+    ref_kind: &str,
+    ref_name: &str,
+) -> BindingObject {
+    BindingObject {
+        kind: if namespace.is_empty() {
+            BindingKind::ClusterRoleBinding
+        } else {
+            BindingKind::RoleBinding
+        },
+        meta: ObjectMeta {
+            name: name.into(),
+            namespace: namespace.into(),
+            ..ObjectMeta::default()
+        },
+        subject_origins: vec![Origin::default(); subjects.len()],
+        subjects,
+        role_ref: RoleRef {
+            api_group: "rbac.authorization.k8s.io".into(),
+            kind: ref_kind.into(),
+            name: ref_name.into(),
+        },
+        role_ref_origin: Origin::default(),
+    }
+}
+
+/// A subject of `kind` (`User`, `Group`, `ServiceAccount`, …) in `namespace` ("" for none).
+pub fn subject_of(kind: &str, namespace: &str, name: &str) -> Subject {
+    Subject {
+        kind: kind.into(),
+        name: name.into(),
+        namespace: namespace.into(),
+        ..Subject::default()
+    }
+}
+
+/// `get` on core `pods`: the rule of the hand-written cases next to the properties.
+pub fn get_pods() -> PolicyRule {
+    PolicyRule {
+        verbs: vec!["get".into()],
+        api_groups: vec!["".into()],
+        resources: vec!["pods".into()],
+        ..PolicyRule::default()
+    }
+}
+
 /// A Role in one of [`NAMESPACES`] or a ClusterRole, named r1–r3, with up to two `rule`s.
 pub fn role(rule: impl Strategy<Value = PolicyRule>) -> impl Strategy<Value = RoleObject> {
     (
@@ -90,24 +160,8 @@ pub fn role(rule: impl Strategy<Value = PolicyRule>) -> impl Strategy<Value = Ro
         pick(&["r1", "r2", "r3"]),
         prop::collection::vec(rule, 0..3),
     )
-        .prop_map(|(cluster, ns, name, rules)| RoleObject {
-            kind: if cluster {
-                RoleKind::ClusterRole
-            } else {
-                RoleKind::Role
-            },
-            meta: ObjectMeta {
-                name: name.into(),
-                namespace: if cluster {
-                    String::new().into()
-                } else {
-                    ns.into()
-                },
-                ..ObjectMeta::default()
-            },
-            rule_origins: vec![Origin::default(); rules.len()],
-            rules,
-            aggregation_rule: None,
+        .prop_map(|(cluster, ns, name, rules)| {
+            role_object(if cluster { "" } else { ns.as_str() }, name.as_str(), rules)
         })
 }
 
@@ -118,32 +172,17 @@ pub fn subject(
     groups: &'static [&'static str],
     robot: bool,
 ) -> BoxedStrategy<Subject> {
-    let named = prop_oneof![
-        pick(users).prop_map(|name| Subject {
-            kind: "User".into(),
-            name: name.into(),
-            ..Subject::default()
-        }),
-        pick(groups).prop_map(|name| Subject {
-            kind: "Group".into(),
-            name: name.into(),
-            ..Subject::default()
-        }),
-        (pick(&["a", "b", ""]), pick(&["sa", "other"])).prop_map(|(namespace, name)| Subject {
-            kind: "ServiceAccount".into(),
-            name: name.into(),
-            namespace: namespace.into(),
-            ..Subject::default()
-        }),
-    ];
+    let named =
+        prop_oneof![
+            pick(users).prop_map(|name| subject_of("User", "", &name)),
+            pick(groups).prop_map(|name| subject_of("Group", "", &name)),
+            (pick(&["a", "b", ""]), pick(&["sa", "other"]))
+                .prop_map(|(namespace, name)| subject_of("ServiceAccount", &namespace, &name)),
+        ];
     if robot {
         prop_oneof![
             3 => named,
-            1 => Just(Subject {
-                kind: "Robot".into(),
-                name: "u1".into(),
-                ..Subject::default()
-            }),
+            1 => Just(subject_of("Robot", "", "u1")),
         ]
         .boxed()
     } else {
@@ -162,30 +201,8 @@ pub fn binding(subject: impl Strategy<Value = Subject>) -> impl Strategy<Value =
         pick(&["Role", "ClusterRole", "Bogus"]),
         pick(ROLE_NAMES),
     )
-        .prop_map(
-            |(cluster, ns, name, subjects, ref_kind, ref_name)| BindingObject {
-                kind: if cluster {
-                    BindingKind::ClusterRoleBinding
-                } else {
-                    BindingKind::RoleBinding
-                },
-                meta: ObjectMeta {
-                    name: name.into(),
-                    namespace: if cluster {
-                        String::new().into()
-                    } else {
-                        ns.into()
-                    },
-                    ..ObjectMeta::default()
-                },
-                subject_origins: vec![Origin::default(); subjects.len()],
-                subjects,
-                role_ref: RoleRef {
-                    api_group: "rbac.authorization.k8s.io".into(),
-                    kind: ref_kind.into(),
-                    name: ref_name.into(),
-                },
-                role_ref_origin: Origin::default(),
-            },
-        )
+        .prop_map(|(cluster, ns, name, subjects, ref_kind, ref_name)| {
+            let ns = if cluster { "" } else { ns.as_str() };
+            binding_object(ns, &name, subjects, &ref_kind, &ref_name)
+        })
 }
