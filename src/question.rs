@@ -22,6 +22,12 @@ pub struct RequestSpec {
     pub subresource: Option<String>,
 }
 
+/// The error for a question without `--as`: offline there is no login to take a user from.
+pub fn no_identity() -> Problem {
+    Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
+        .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`")
+}
+
 /// The request `can-i` asks about, as kubectl builds it, plus kubectl's warnings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Question {
@@ -36,8 +42,7 @@ pub struct Question {
 /// Builds the question from the arguments (kubectl `cani.go` Complete/resourceFor/Validate).
 pub fn question(args: &RequestSpec, discovery: &Discovery) -> Result<Question, Problem> {
     let Some(user) = args.as_user.clone().filter(|u| !u.is_empty()) else {
-        return Err(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
-            .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
+        return Err(no_identity());
     };
     if args.all_namespaces && args.namespace.is_some() {
         return Err(Problem::error(

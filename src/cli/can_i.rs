@@ -5,9 +5,9 @@ mod list;
 use clap::{Args, ValueEnum};
 use serde_json::{Map, Value, json};
 
-use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_workspace, write_stdout};
+use super::{EXIT_NO, EXIT_YES, PolicyArgs, RequestArgs, fail, load_workspace, write_stdout};
 use crate::diagnostics::Problem;
-use crate::question::{RequestSpec, question};
+use crate::question::{RequestSpec, no_identity, question};
 use crate::request::Attributes;
 use crate::response::{Status, kubectl_can_i};
 
@@ -22,21 +22,8 @@ pub struct CanIArgs {
     pub target: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// The user to check (`system:serviceaccount:NS:NAME` for a service account)
-    #[arg(long = "as", value_name = "USER")]
-    pub as_user: Option<String>,
-    /// A group of the user. Repeatable
-    #[arg(long = "as-group", value_name = "GROUP")]
-    pub as_group: Vec<String>,
-    /// The namespace of the request
-    #[arg(short = 'n', long, value_name = "NS")]
-    pub namespace: Option<String>,
-    /// Ask about all namespaces (the request has no namespace)
-    #[arg(short = 'A', long)]
-    pub all_namespaces: bool,
-    /// A subresource, such as `log` or `scale`
-    #[arg(long, value_name = "SUB")]
-    pub subresource: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
     /// Print nothing; the exit code says yes (0) or no (1)
     #[arg(short, long)]
     pub quiet: bool,
@@ -65,15 +52,7 @@ pub enum Format {
 impl CanIArgs {
     /// The request part of the arguments, as the library takes it.
     pub fn spec(&self) -> RequestSpec {
-        RequestSpec {
-            verb: self.verb.clone().unwrap_or_default(),
-            target: self.target.clone().unwrap_or_default(),
-            as_user: self.as_user.clone(),
-            as_group: self.as_group.clone(),
-            namespace: self.namespace.clone(),
-            all_namespaces: self.all_namespaces,
-            subresource: self.subresource.clone(),
-        }
+        self.request.spec(&self.verb, &self.target)
     }
 }
 
@@ -82,9 +61,8 @@ pub fn run(args: CanIArgs) -> u8 {
         return list::run(args);
     }
     // Arguments are checked before the policy is loaded: a usage error should not wait.
-    if args.as_user.as_deref().unwrap_or("").is_empty() {
-        return fail(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
-            .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
+    if args.request.as_user.as_deref().unwrap_or("").is_empty() {
+        return fail(no_identity());
     }
     if args.quiet && args.output.is_some() {
         return fail(

@@ -4,12 +4,12 @@ use std::io::IsTerminal;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_NO, EXIT_YES, PolicyArgs, fail, load_workspace, write_stdout};
+use super::{EXIT_NO, EXIT_YES, PolicyArgs, RequestArgs, fail, load_workspace, write_stdout};
 use crate::diagnostics::Problem;
 use crate::explain::message::parse_forbidden_message;
 use crate::explain::{BindingReport, Explanation, Grant, NearMissKind, explain, request_text};
 use crate::identity::impersonated_groups;
-use crate::question::{RequestSpec, question};
+use crate::question::{no_identity, question};
 use crate::request::Attributes;
 
 #[derive(Args, Debug)]
@@ -20,21 +20,8 @@ pub struct ExplainArgs {
     pub target: Option<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
-    /// The user to check (`system:serviceaccount:NS:NAME` for a service account)
-    #[arg(long = "as", value_name = "USER")]
-    pub as_user: Option<String>,
-    /// A group of the user. Repeatable
-    #[arg(long = "as-group", value_name = "GROUP")]
-    pub as_group: Vec<String>,
-    /// The namespace of the request
-    #[arg(short = 'n', long, value_name = "NS")]
-    pub namespace: Option<String>,
-    /// Ask about all namespaces (the request has no namespace)
-    #[arg(short = 'A', long)]
-    pub all_namespaces: bool,
-    /// A subresource, such as `log` or `scale`
-    #[arg(long, value_name = "SUB")]
-    pub subresource: Option<String>,
+    #[command(flatten)]
+    pub request: RequestArgs,
     /// A Forbidden message to explain, as kubectl printed it (with or without
     /// `Error from server (Forbidden): `), instead of VERB and TARGET
     #[arg(long, value_name = "TEXT")]
@@ -58,9 +45,9 @@ pub fn run(args: ExplainArgs) -> u8 {
     let from_message = match &args.message {
         Some(text) => {
             if args.verb.is_some()
-                || args.namespace.is_some()
-                || args.all_namespaces
-                || args.subresource.is_some()
+                || args.request.namespace.is_some()
+                || args.request.all_namespaces
+                || args.request.subresource.is_some()
             {
                 return usage(
                     "kauthz::usage::message",
@@ -78,7 +65,7 @@ pub fn run(args: ExplainArgs) -> u8 {
                     );
                 }
             };
-            if let Some(u) = &args.as_user
+            if let Some(u) = &args.request.as_user
                 && *u != parsed.request.user
             {
                 return usage(
@@ -91,7 +78,7 @@ pub fn run(args: ExplainArgs) -> u8 {
                 );
             }
             let mut a = parsed.request;
-            a.groups = impersonated_groups(&a.user, &args.as_group);
+            a.groups = impersonated_groups(&a.user, &args.request.as_group);
             Some(a)
         }
         None => {
@@ -102,12 +89,8 @@ pub fn run(args: ExplainArgs) -> u8 {
                     "e.g. `kauthz explain create deployments.apps -n dev --as jane -f policies/`, or `kauthz explain --message '<the Forbidden error>' -f policies/`",
                 );
             }
-            if args.as_user.as_deref().unwrap_or("").is_empty() {
-                return usage(
-                    "kauthz::usage::no-identity",
-                    "no user to check: pass `--as USER`",
-                    "offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`",
-                );
+            if args.request.as_user.as_deref().unwrap_or("").is_empty() {
+                return fail(no_identity());
             }
             None
         }
@@ -119,15 +102,7 @@ pub fn run(args: ExplainArgs) -> u8 {
     let a: Attributes = match from_message {
         Some(a) => a,
         None => {
-            let spec = RequestSpec {
-                verb: args.verb.clone().unwrap_or_default(),
-                target: args.target.clone().unwrap_or_default(),
-                as_user: args.as_user.clone(),
-                as_group: args.as_group.clone(),
-                namespace: args.namespace.clone(),
-                all_namespaces: args.all_namespaces,
-                subresource: args.subresource.clone(),
-            };
+            let spec = args.request.spec(&args.verb, &args.target);
             match question(&spec, &ws.discovery) {
                 Ok(q) => {
                     // kubectl's warnings, except that a cluster-scoped resource ignores the
@@ -136,7 +111,8 @@ pub fn run(args: ExplainArgs) -> u8 {
                         .stderr
                         .split_inclusive("\n\n")
                         .filter(|w| {
-                            args.namespace.is_some() || !w.contains("is not namespace scoped")
+                            args.request.namespace.is_some()
+                                || !w.contains("is not namespace scoped")
                         })
                         .collect();
                     eprint!("{stderr}");

@@ -23,6 +23,7 @@ use crate::chain::{Mode, default_modes, parse_modes};
 use crate::diagnostics::{Problem, Severity};
 use crate::engine::{EngineOptions, Workspace};
 use crate::loader::{Input, LoadOptions, load};
+use crate::question::RequestSpec;
 
 /// Exit codes, as `kubectl auth can-i` uses 0 and 1.
 pub const EXIT_YES: u8 = 0;
@@ -93,6 +94,41 @@ pub struct PolicyArgs {
     /// Treat any problem in the input as fatal (exit 2)
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Who asks and where: the request flags `can-i` and `explain` share (kubectl's `auth can-i`).
+#[derive(Args, Debug, Clone)]
+pub struct RequestArgs {
+    /// The user to check (`system:serviceaccount:NS:NAME` for a service account)
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: Option<String>,
+    /// A group of the user. Repeatable
+    #[arg(long = "as-group", value_name = "GROUP")]
+    pub as_group: Vec<String>,
+    /// The namespace of the request
+    #[arg(short = 'n', long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Ask about all namespaces (the request has no namespace)
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// A subresource, such as `log` or `scale`
+    #[arg(long, value_name = "SUB")]
+    pub subresource: Option<String>,
+}
+
+impl RequestArgs {
+    /// The question these flags ask with `verb` and `target`, as the library takes it.
+    pub fn spec(&self, verb: &Option<String>, target: &Option<String>) -> RequestSpec {
+        RequestSpec {
+            verb: verb.clone().unwrap_or_default(),
+            target: target.clone().unwrap_or_default(),
+            as_user: self.as_user.clone(),
+            as_group: self.as_group.clone(),
+            namespace: self.namespace.clone(),
+            all_namespaces: self.all_namespaces,
+            subresource: self.subresource.clone(),
+        }
+    }
 }
 
 /// Runs the command line and returns the process exit code.

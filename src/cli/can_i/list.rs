@@ -9,6 +9,7 @@ use crate::diagnostics::Problem;
 use crate::explain::rules::{RulesReview, SourcedRule, list_lines, rules_review, tabwrite};
 use crate::identity::impersonated_groups;
 use crate::model::Name;
+use crate::question::no_identity;
 use crate::request::Attributes;
 
 fn usage(message: &str, help: &str) -> u8 {
@@ -33,24 +34,24 @@ pub fn run(args: CanIArgs) -> u8 {
             "drop VERB and TARGET: `--list` lists everything the user may do in the namespace",
         );
     }
-    if args.quiet || args.all_namespaces || args.subresource.is_some() {
+    if args.quiet || args.request.all_namespaces || args.request.subresource.is_some() {
         return usage(
             "--list option must not be specified with --quiet, --all-namespaces, or --subresource",
             "a rules review is for one namespace: use `-n NS`",
         );
     }
-    let Some(user) = args.as_user.clone().filter(|u| !u.is_empty()) else {
-        return fail(Problem::error("kauthz::usage::no-identity", "no user to check: pass `--as USER`")
-            .with_help("offline there is no kubeconfig login; e.g. `--as jane`, `--as system:serviceaccount:ci:deployer`, or `--as system:anonymous`"));
+    let Some(user) = args.request.as_user.clone().filter(|u| !u.is_empty()) else {
+        return fail(no_identity());
     };
     let ws = match load_workspace(&args.policy, false) {
         Ok(w) => w,
         Err(code) => return code,
     };
     let a = Attributes {
-        groups: impersonated_groups(&user, &args.as_group),
+        groups: impersonated_groups(&user, &args.request.as_group),
         user,
         namespace: args
+            .request
             .namespace
             .clone()
             .unwrap_or_else(|| "default".to_string()),
