@@ -47,6 +47,24 @@ pub struct PolicyRule {
 }
 
 impl PolicyRule {
+    /// A resource rule from string lists, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn resource(
+        verbs: &[&str],
+        groups: &[&str],
+        resources: &[&str],
+        names: &[&str],
+    ) -> PolicyRule {
+        let v = |xs: &[&str]| xs.iter().map(|s| Name::from(*s)).collect();
+        PolicyRule {
+            verbs: v(verbs),
+            api_groups: v(groups),
+            resources: v(resources),
+            resource_names: v(names),
+            non_resource_urls: vec![],
+        }
+    }
+
     /// Semantic equality as the aggregation controller uses it (`equality.Semantic.DeepEqual`):
     /// a missing list and an empty list are the same, which our representation already folds.
     pub fn semantically_equal(&self, other: &PolicyRule) -> bool {
