@@ -103,6 +103,19 @@ pub struct Discovery {
     names: OnceLock<Vec<MapperNames>>,
 }
 
+/// The verbs of the API server's generic REST storage, in kubectl's order: what a collection
+/// and its objects serve.
+pub const STANDARD_VERBS: [&str; 8] = [
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+];
+
 /// Verbs the API extensions server lists for a custom resource (sorted, as the table keeps them).
 const CRD_VERBS: &[&str] = &[
     "create",

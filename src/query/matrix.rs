@@ -25,17 +25,8 @@ use crate::query::who_can::{Twins, abac_subject};
 use crate::rbac::matching::rule_allows;
 use crate::request::Attributes;
 
-/// rakkess's default verbs.
-pub const DEFAULT_VERBS: [&str; 8] = [
-    "get",
-    "list",
-    "watch",
-    "create",
-    "update",
-    "patch",
-    "delete",
-    "deletecollection",
-];
+/// rakkess's default verbs: the standard eight.
+pub const DEFAULT_VERBS: [&str; 8] = crate::discovery::STANDARD_VERBS;
 
 /// One cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

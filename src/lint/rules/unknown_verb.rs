@@ -60,18 +60,7 @@ pub fn resource_verbs(d: &Discovery) -> BTreeSet<&str> {
             set.extend(verbs.iter().map(|s| s.as_str()));
         }
     }
-    for v in [
-        "get",
-        "list",
-        "watch",
-        "create",
-        "update",
-        "patch",
-        "delete",
-        "deletecollection",
-    ] {
-        set.insert(v);
-    }
+    set.extend(crate::discovery::STANDARD_VERBS);
     set
 }
 
