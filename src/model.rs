@@ -189,6 +189,17 @@ pub struct BindingObject {
     pub role_ref_origin: Origin,
 }
 
+impl BindingObject {
+    /// The namespace the binding grants in, which its ServiceAccount subjects without a
+    /// namespace default to: the RoleBinding's own, none (`""`) for a ClusterRoleBinding.
+    pub fn scope_namespace(&self) -> &str {
+        match self.kind {
+            BindingKind::ClusterRoleBinding => "",
+            BindingKind::RoleBinding => self.meta.namespace.as_str(),
+        }
+    }
+}
+
 /// A CustomResourceDefinition, reduced to what resource discovery needs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CustomResource {

@@ -402,10 +402,7 @@ mod tests {
     fn every_binding_refers_to_a_builtin_role() {
         let policy = builtin_policy();
         for binding in &policy.bindings {
-            let namespace = match binding.kind {
-                BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-                BindingKind::ClusterRoleBinding => "",
-            };
+            let namespace = binding.scope_namespace();
             assert!(
                 policy
                     .roles

@@ -229,10 +229,7 @@ fn side<'a>(
             continue;
         };
         let binding = rbac.binding(kind, position);
-        let ns = match kind {
-            BindingKind::ClusterRoleBinding => "",
-            BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-        };
+        let ns = binding.scope_namespace();
         for s in &binding.subjects {
             let Some(identity) = Identity::of_subject(s, ns) else {
                 continue;

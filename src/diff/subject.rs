@@ -7,7 +7,7 @@
 use std::fmt;
 
 use crate::identity::parse_service_account;
-use crate::model::{BindingKind, BindingObject, Subject};
+use crate::model::{BindingObject, Subject};
 use crate::rbac::service_account_user;
 use crate::request::Attributes;
 
@@ -55,10 +55,7 @@ impl Identity {
 
     /// Whether `binding` names this identity among its subjects.
     pub fn is_named_by(&self, binding: &BindingObject) -> bool {
-        let ns = match binding.kind {
-            BindingKind::ClusterRoleBinding => "",
-            BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-        };
+        let ns = binding.scope_namespace();
         binding
             .subjects
             .iter()

@@ -18,7 +18,7 @@ use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
 use crate::engine::Workspace;
-use crate::model::{BindingKind, BindingObject, PolicyRule, RoleKind, RoleObject};
+use crate::model::{BindingObject, PolicyRule, RoleKind, RoleObject};
 use crate::query::SubjectRef;
 use crate::rbac::graph::{Edge, Node};
 
@@ -233,10 +233,7 @@ impl<'w> Builder<'w> {
     }
 
     fn binding(&mut self, b: &BindingObject, node: NodeIndex, filter: &GraphFilter) {
-        let ns = match b.kind {
-            BindingKind::ClusterRoleBinding => "",
-            BindingKind::RoleBinding => b.meta.namespace.as_str(),
-        };
+        let ns = b.scope_namespace();
         if let Some(want) = &filter.namespace
             && ns != want
         {

@@ -297,10 +297,7 @@ fn verb_masks(ws: &Workspace, a: &Attributes, verbs: &[String]) -> BTreeMap<Subj
                         continue;
                     }
                     let b = rbac.binding(kind, i as u32);
-                    let ns = match kind {
-                        BindingKind::ClusterRoleBinding => "",
-                        BindingKind::RoleBinding => b.meta.namespace.as_str(),
-                    };
+                    let ns = b.scope_namespace();
                     pairs.extend(
                         b.subjects
                             .iter()

@@ -512,10 +512,7 @@ impl<'w> Finder<'w> {
             return;
         };
         let b = rbac.binding(kind, i as u32);
-        let ns = match kind {
-            BindingKind::ClusterRoleBinding => "",
-            BindingKind::RoleBinding => b.meta.namespace.as_str(),
-        };
+        let ns = b.scope_namespace();
         let mut grant = None;
         for s in &b.subjects {
             let Some(subject) = SubjectRef::from_binding_subject(s, ns) else {

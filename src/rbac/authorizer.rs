@@ -174,10 +174,7 @@ impl ScopeBuilder {
             role,
             verbs,
         });
-        let ns = match binding.kind {
-            BindingKind::ClusterRoleBinding => "",
-            BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-        };
+        let ns = binding.scope_namespace();
         let mut sa_user = String::new();
         for (i, s) in binding.subjects.iter().enumerate() {
             let key = match s.kind.as_str() {

@@ -47,10 +47,7 @@ pub fn first_applying_subject<'b>(
     binding: &'b BindingObject,
     a: &Attributes,
 ) -> Option<&'b Subject> {
-    let ns = match binding.kind {
-        BindingKind::ClusterRoleBinding => "",
-        BindingKind::RoleBinding => binding.meta.namespace.as_str(),
-    };
+    let ns = binding.scope_namespace();
     binding
         .subjects
         .iter()
