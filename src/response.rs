@@ -432,9 +432,7 @@ pub fn write_eval_line(out: &mut String, a: &Attributes, verdict: &Verdict) {
     }
     out.push_str(",\"kubectl_can_i_exit\":1,\"forbidden_message\":\"");
     let details = [a.name.as_str(), a.api_group.as_str(), a.resource.as_str()];
-    // The details name the resource even when the message does not (a path, `forbidden: `).
-    let plain = PlainMessage::new(a).filter(|_| details.iter().all(|d| is_plain(d)));
-    let Some(plain) = plain else {
+    let Some(plain) = PlainMessage::new(a) else {
         write_denial_escaping(out, a, &verdict.reason, details);
         return;
     };
@@ -526,7 +524,21 @@ struct PlainMessage<'a> {
 }
 
 impl<'a> PlainMessage<'a> {
+    /// `None` unless every field the message or the Status details may hold is plain.
     fn new(a: &'a Attributes) -> Option<Self> {
+        let fields = [
+            &a.user,
+            &a.verb,
+            &a.api_group,
+            &a.resource,
+            &a.subresource,
+            &a.namespace,
+            &a.name,
+            &a.path,
+        ];
+        if !fields.iter().all(|f| is_plain(f)) {
+            return None;
+        }
         let mut m = PlainMessage {
             parts: [Part::Text(""); 16],
             len: 0,
@@ -534,34 +546,34 @@ impl<'a> PlainMessage<'a> {
         if a.api_group.is_empty() && a.resource.is_empty() {
             m.push(Part::Text("forbidden: "));
         } else {
-            m.field(&a.resource)?;
+            m.push(Part::Text(&a.resource));
             if !a.api_group.is_empty() {
                 m.push(Part::Text("."));
-                m.field(&a.api_group)?;
+                m.push(Part::Text(&a.api_group));
             }
             if !a.name.is_empty() {
                 m.push(Part::Text(" "));
-                m.quoted(&a.name, "")?;
+                m.push(Part::Quoted(&a.name, ""));
             }
             m.push(Part::Text(" is forbidden: "));
         }
         m.push(Part::Text("User "));
-        m.quoted(&a.user, "")?;
+        m.push(Part::Quoted(&a.user, ""));
         m.push(Part::Text(" cannot "));
-        m.field(&a.verb)?;
+        m.push(Part::Text(&a.verb));
         if !a.resource_request {
             m.push(Part::Text(" path "));
-            m.quoted(&a.path, "")?;
+            m.push(Part::Quoted(&a.path, ""));
         } else {
             m.push(Part::Text(" resource "));
-            m.quoted(&a.resource, &a.subresource)?;
+            m.push(Part::Quoted(&a.resource, &a.subresource));
             m.push(Part::Text(" in API group "));
-            m.quoted(&a.api_group, "")?;
+            m.push(Part::Quoted(&a.api_group, ""));
             if a.namespace.is_empty() {
                 m.push(Part::Text(" at the cluster scope"));
             } else {
                 m.push(Part::Text(" in the namespace "));
-                m.quoted(&a.namespace, "")?;
+                m.push(Part::Quoted(&a.namespace, ""));
             }
         }
         Some(m)
@@ -570,14 +582,6 @@ impl<'a> PlainMessage<'a> {
     fn push(&mut self, part: Part<'a>) {
         self.parts[self.len] = part;
         self.len += 1;
-    }
-
-    fn field(&mut self, s: &'a str) -> Option<()> {
-        is_plain(s).then(|| self.push(Part::Text(s)))
-    }
-
-    fn quoted(&mut self, s: &'a str, sub: &'a str) -> Option<()> {
-        (is_plain(s) && is_plain(sub)).then(|| self.push(Part::Quoted(s, sub)))
     }
 
     /// The message with `quote` for each `"`: `"` itself, `\"` in a JSON string, `\\\"` in
