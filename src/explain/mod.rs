@@ -203,8 +203,7 @@ pub fn mismatches(rule: &PolicyRule, a: &Attributes) -> Vec<Attribute> {
         if !api_group_matches(rule, &a.api_group) {
             out.push(Attribute::ApiGroup);
         }
-        let combined = a.combined_resource();
-        if !resource_matches(rule, &combined, &a.subresource) {
+        if !resource_matches(rule, &a.resource, &a.subresource) {
             let names_parent = !a.subresource.is_empty()
                 && rule.resources.iter().any(|r| {
                     let parent = r.split_once('/').map_or(r.as_str(), |(p, _)| p);

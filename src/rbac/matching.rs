@@ -20,22 +20,6 @@ pub fn api_group_matches(rule: &PolicyRule, group: &str) -> bool {
         .any(|g| g == API_GROUP_ALL || g == group)
 }
 
-/// `*`, the exact `resource[/subresource]` string, or `*/<subresource>`.
-///
-/// Upstream compares `*/sub` by length and suffix, which is equality of the subresource:
-/// `pods/*` is therefore a literal and `*/scale` never matches the parent resource.
-pub fn resource_matches(rule: &PolicyRule, combined: &str, subresource: &str) -> bool {
-    rule.resources.iter().any(|r| {
-        if r == RESOURCE_ALL || r == combined {
-            return true;
-        }
-        !subresource.is_empty()
-            && r.len() == subresource.len() + 2
-            && r.starts_with("*/")
-            && r.ends_with(subresource)
-    })
-}
-
 /// No resourceNames means every name; otherwise the request's name must be listed, so a
 /// request without a name (list, create, deletecollection) never matches a named rule.
 pub fn resource_name_matches(rule: &PolicyRule, name: &str) -> bool {
@@ -57,9 +41,13 @@ pub fn url_pattern_matches(pattern: &str, path: &str) -> bool {
     pattern.ends_with('*') && path.starts_with(pattern.trim_end_matches('*'))
 }
 
-/// [`resource_matches`] for `resource/subresource` given in its two parts, without building
-/// the combined string (rule matching runs several times per request).
-pub fn resource_parts_match(rule: &PolicyRule, resource: &str, subresource: &str) -> bool {
+/// `*`, the exact `resource[/subresource]` string, or `*/<subresource>`; the request's
+/// resource and subresource are given apart, so the combined string is never built (rule
+/// matching runs several times per request).
+///
+/// Upstream compares `*/sub` by length and suffix, which is equality of the subresource:
+/// `pods/*` is therefore a literal and `*/scale` never matches the parent resource.
+pub fn resource_matches(rule: &PolicyRule, resource: &str, subresource: &str) -> bool {
     if subresource.is_empty() {
         return rule
             .resources
@@ -86,7 +74,7 @@ pub fn rule_allows(rule: &PolicyRule, a: &Attributes) -> bool {
     if a.resource_request {
         verb_matches(rule, &a.verb)
             && api_group_matches(rule, &a.api_group)
-            && resource_parts_match(rule, &a.resource, &a.subresource)
+            && resource_matches(rule, &a.resource, &a.subresource)
             && resource_name_matches(rule, &a.name)
     } else {
         verb_matches(rule, &a.verb) && non_resource_url_matches(rule, &a.path)
@@ -213,10 +201,24 @@ mod tests {
         assert!(!rule_allows(&u, &req("get", "", "pods", "", "")));
     }
 
-    /// The two-part matcher is the combined-string matcher, on names where a prefix, a
-    /// suffix or a one-letter resource could fool a length check.
+    /// Upstream's `ResourceMatches`, over the combined `resource/subresource` string: the
+    /// reference for the two-part matcher.
+    fn upstream_resource_matches(rule: &PolicyRule, combined: &str, subresource: &str) -> bool {
+        rule.resources.iter().any(|r| {
+            if r == RESOURCE_ALL || r == combined {
+                return true;
+            }
+            !subresource.is_empty()
+                && r.len() == subresource.len() + 2
+                && r.starts_with("*/")
+                && r.ends_with(subresource)
+        })
+    }
+
+    /// The two-part matcher is upstream's combined-string matcher, on names where a prefix,
+    /// a suffix or a one-letter resource could fool a length check.
     #[test]
-    fn resource_parts_match_equals_combined() {
+    fn resource_matches_equals_upstream_combined() {
         let names = [
             "*", "pods", "pods/log", "pods/*", "*/log", "*/scale", "x/log", "x", "*/x", "p/log",
             "pod/slog", "pods/lo", "ods/log", "*/", "/log", "pods/", "pxlog", "podsxlog",
@@ -231,8 +233,8 @@ mod tests {
                         format!("{resource}/{sub}")
                     };
                     assert_eq!(
-                        resource_parts_match(&rule, resource, sub),
-                        resource_matches(&rule, &combined, sub),
+                        resource_matches(&rule, resource, sub),
+                        upstream_resource_matches(&rule, &combined, sub),
                         "rule {r:?}, request {resource:?} {sub:?}"
                     );
                 }
