@@ -164,111 +164,89 @@ fn grid(header: Vec<String>, rows: Vec<(Vec<String>, Vec<Access>)>, ascii: bool)
         .replace('✖', "\x1b[31m✖\x1b[0m")
 }
 
-fn render_resources(m: &ResourceMatrix, args: &MatrixArgs) -> String {
-    match args.output {
-        Some(Format::Json) => serde_json::to_string_pretty(m).unwrap_or_default() + "\n",
-        Some(Format::Csv) => {
-            let mut out = format!(
-                "NAME,{}\n",
-                m.verbs
-                    .iter()
-                    .map(|v| csv_field(&v.to_uppercase()))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-            for r in &m.rows {
-                out.push_str(&csv_field(&r.name));
-                for c in &r.cells {
-                    out.push(',');
-                    out.push_str(csv_cell(*c));
-                }
-                out.push('\n');
-            }
-            out
+/// The matrix's rows as CSV: the label columns, then one column per verb.
+fn csv(header: &[String], rows: &[(Vec<String>, Vec<Access>)]) -> String {
+    let mut out = header
+        .iter()
+        .map(|h| csv_field(h))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for (labels, cells) in rows {
+        let labels: Vec<String> = labels.iter().map(|l| csv_field(l)).collect();
+        out.push_str(&labels.join(","));
+        for c in cells {
+            out.push(',');
+            out.push_str(csv_cell(*c));
         }
-        None => {
-            let mut header = vec!["NAME".to_string()];
-            header.extend(m.verbs.iter().map(|v| v.to_uppercase()));
-            let rows = m
-                .rows
-                .iter()
-                .map(|r| (vec![r.name.clone()], r.cells.clone()))
-                .collect();
-            let scope = if m.namespace.is_empty() {
-                "all namespaces at once (cluster-wide grants only), every resource".to_string()
-            } else {
-                format!("namespace {}, namespaced resources", m.namespace)
-            };
-            format!(
-                "Access of {} (groups: {}) in {scope}:\n\n{}",
-                m.user,
-                m.groups.join(", "),
-                grid(header, rows, args.ascii)
-            )
-        }
+        out.push('\n');
     }
+    out
+}
+
+/// The header: `labels`, then the verbs in capitals.
+fn header(labels: &[&str], verbs: &[String]) -> Vec<String> {
+    let mut header: Vec<String> = labels.iter().map(|l| l.to_string()).collect();
+    header.extend(verbs.iter().map(|v| v.to_uppercase()));
+    header
+}
+
+fn render_resources(m: &ResourceMatrix, args: &MatrixArgs) -> String {
+    if args.output == Some(Format::Json) {
+        return serde_json::to_string_pretty(m).unwrap_or_default() + "\n";
+    }
+    let header = header(&["NAME"], &m.verbs);
+    let rows: Vec<_> = m
+        .rows
+        .iter()
+        .map(|r| (vec![r.name.clone()], r.cells.clone()))
+        .collect();
+    if args.output == Some(Format::Csv) {
+        return csv(&header, &rows);
+    }
+    let scope = if m.namespace.is_empty() {
+        "all namespaces at once (cluster-wide grants only), every resource".to_string()
+    } else {
+        format!("namespace {}, namespaced resources", m.namespace)
+    };
+    format!(
+        "Access of {} (groups: {}) in {scope}:\n\n{}",
+        m.user,
+        m.groups.join(", "),
+        grid(header, rows, args.ascii)
+    )
 }
 
 fn render_subjects(m: &SubjectMatrix, args: &MatrixArgs) -> String {
-    match args.output {
-        Some(Format::Json) => serde_json::to_string_pretty(m).unwrap_or_default() + "\n",
-        Some(Format::Csv) => {
-            let mut out = format!(
-                "KIND,NAMESPACE,NAME,{}\n",
-                m.verbs
-                    .iter()
-                    .map(|v| csv_field(&v.to_uppercase()))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
-            for r in &m.rows {
-                out.push_str(&format!(
-                    "{},{},{}",
-                    csv_field(&r.subject.kind),
-                    csv_field(&r.subject.namespace),
-                    csv_field(&subject_name(&r.subject))
-                ));
-                for c in &r.cells {
-                    out.push(',');
-                    out.push_str(csv_cell(*c));
-                }
-                out.push('\n');
-            }
-            out
-        }
-        None => {
-            let mut header = vec![
-                "KIND".to_string(),
-                "NAMESPACE".to_string(),
-                "NAME".to_string(),
-            ];
-            header.extend(m.verbs.iter().map(|v| v.to_uppercase()));
-            let rows = m
-                .rows
-                .iter()
-                .map(|r| {
-                    (
-                        vec![
-                            r.subject.kind.clone(),
-                            r.subject.namespace.clone(),
-                            subject_name(&r.subject),
-                        ],
-                        r.cells.clone(),
-                    )
-                })
-                .collect();
-            let scope = if m.namespace.is_empty() {
-                "all namespaces at once (cluster-wide grants only)".to_string()
-            } else {
-                format!("namespace {}", m.namespace)
-            };
-            format!(
-                "Who can act on {} in {scope}:\n\n{}",
-                m.target,
-                grid(header, rows, args.ascii)
-            )
-        }
+    if args.output == Some(Format::Json) {
+        return serde_json::to_string_pretty(m).unwrap_or_default() + "\n";
     }
+    let header = header(&["KIND", "NAMESPACE", "NAME"], &m.verbs);
+    let rows: Vec<_> = m
+        .rows
+        .iter()
+        .map(|r| {
+            let labels = vec![
+                r.subject.kind.clone(),
+                r.subject.namespace.clone(),
+                subject_name(&r.subject),
+            ];
+            (labels, r.cells.clone())
+        })
+        .collect();
+    if args.output == Some(Format::Csv) {
+        return csv(&header, &rows);
+    }
+    let scope = if m.namespace.is_empty() {
+        "all namespaces at once (cluster-wide grants only)".to_string()
+    } else {
+        format!("namespace {}", m.namespace)
+    };
+    format!(
+        "Who can act on {} in {scope}:\n\n{}",
+        m.target,
+        grid(header, rows, args.ascii)
+    )
 }
 
 /// The NAME column: the name, and for a conjunctive ABAC subject the group it needs.
